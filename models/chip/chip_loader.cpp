@@ -1,0 +1,190 @@
+#include "models/chip/chip_loader.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+
+#include "sim/base/error.h"
+#include "sim/base/yaml_fields.h"
+
+#ifndef SUANLI_PRESET_DIR
+#define SUANLI_PRESET_DIR "models/presets"
+#endif
+
+namespace fs = std::filesystem;
+
+namespace suanli::models {
+namespace {
+
+double positive(YamlFields& f, const std::string& key) {
+  const double value = f.required_number(key);
+  if (!(value > 0)) f.fail(key, "expected a positive number, got " + std::to_string(value));
+  return value;
+}
+
+double fraction(YamlFields& f, const std::string& key) {
+  const double value = f.required_number(key);
+  if (!(value > 0 && value <= 1)) f.fail(key, "expected a fraction in (0, 1], got " + std::to_string(value));
+  return value;
+}
+
+double non_negative(YamlFields& f, const std::string& key) {
+  const double value = f.required_number(key);
+  if (value < 0) f.fail(key, "expected a non-negative number, got " + std::to_string(value));
+  return value;
+}
+
+std::map<std::string, double> rate_table(YamlFields& f, const std::string& key) {
+  static const std::vector<std::string> dtypes = {"fp64", "fp32", "tf32", "fp16", "bf16", "fp8", "int8"};
+  auto table = f.number_map(key);
+  if (table.empty()) f.fail(key, "expected at least one dtype");
+  for (const auto& [dtype, rate] : table) {
+    if (std::find(dtypes.begin(), dtypes.end(), dtype) == dtypes.end())
+      f.fail(key, "unknown dtype '" + dtype + "'; expected fp64, fp32, tf32, fp16, bf16, fp8 or int8");
+    if (!(rate > 0)) f.fail(key, "rate for " + dtype + " must be positive");
+  }
+  return table;
+}
+
+std::vector<std::pair<int, int>> tile_shapes(YamlFields& f, const std::string& key) {
+  YAML::Node list = f.child(key);
+  std::vector<std::pair<int, int>> shapes;
+  if (!list || !list.IsSequence() || list.size() == 0) f.fail(key, "expected a list of [rows, cols] tile shapes");
+  for (const auto& item : list) {
+    if (!item.IsSequence() || item.size() != 2) f.fail(key, "each tile shape must be [rows, cols]");
+    const int rows = item[0].as<int>(0), cols = item[1].as<int>(0);
+    if (rows <= 0 || cols <= 0) f.fail(key, "tile dimensions must be positive integers");
+    shapes.emplace_back(rows, cols);
+  }
+  return shapes;
+}
+
+// Copies `overrides` into `base` key by key, descending into mappings, so that an
+// override names only the fields it changes.
+void deep_merge(YAML::Node base, const YAML::Node& overrides, const std::string& file, const std::string& path) {
+  for (const auto& item : overrides) {
+    const std::string key = item.first.Scalar();
+    const std::string where = join_path(path, key);
+    if (!base[key]) throw InputError(file, where, "unknown chip field '" + key + "' (not in the preset schema)");
+    if (item.second.IsMap() && base[key].IsMap()) deep_merge(base[key], item.second, file, where);
+    else base[key] = YAML::Clone(item.second);
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> preset_dirs() {
+  std::vector<std::string> dirs;
+  if (const char* env = std::getenv("SUANLI_PRESET_PATH")) {
+    std::stringstream list(env);
+    for (std::string dir; std::getline(list, dir, ':');)
+      if (!dir.empty()) dirs.push_back(dir);
+  }
+  dirs.push_back(SUANLI_PRESET_DIR);
+  return dirs;
+}
+
+std::vector<std::string> preset_names() {
+  std::vector<std::string> names;
+  for (const auto& dir : preset_dirs()) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec))
+      if (entry.path().extension() == ".yaml") names.push_back(entry.path().stem().string());
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+std::string preset_file(const std::string& name) {
+  for (const auto& dir : preset_dirs()) {
+    fs::path candidate = fs::path(dir) / (name + ".yaml");
+    if (fs::exists(candidate)) return candidate.string();
+  }
+  std::string known;
+  for (const auto& n : preset_names()) known += (known.empty() ? "" : ", ") + n;
+  throw InputError("", "chip", "unknown chip preset '" + name + "'; known presets: " + known);
+}
+
+ChipSpec parse_chip(const YAML::Node& node, const std::string& file, const std::string& path) {
+  YamlFields top(node, file, path);
+  ChipSpec chip;
+  chip.source_file = file;
+  chip.name = top.required_string("name");
+  chip.display_name = top.optional_string("display_name", chip.name);
+  chip.vendor = top.optional_string("vendor", "");
+
+  YamlFields compute(top.child("compute"), file, join_path(path, "compute"));
+  chip.compute.cores = static_cast<int>(compute.required_int("cores"));
+  if (chip.compute.cores <= 0) compute.fail("cores", "expected a positive number of cores");
+  chip.compute.clock_hz = positive(compute, "clock_hz");
+  chip.compute.matrix_flops = rate_table(compute, "matrix_flops");
+  chip.compute.vector_flops = rate_table(compute, "vector_flops");
+  chip.compute.sram_per_core_bytes = positive(compute, "sram_per_core_bytes");
+  chip.compute.l2_bytes = non_negative(compute, "l2_bytes");
+  chip.compute.l2_bandwidth_Bps = positive(compute, "l2_bandwidth_Bps");
+  compute.finish();
+
+  YamlFields memory(top.child("memory"), file, join_path(path, "memory"));
+  chip.memory.hbm_capacity_bytes = positive(memory, "hbm_capacity_bytes");
+  chip.memory.hbm_bandwidth_Bps = positive(memory, "hbm_bandwidth_Bps");
+  chip.memory.hbm_efficiency = fraction(memory, "hbm_efficiency");
+  chip.memory.hbm_latency_s = non_negative(memory, "hbm_latency_s");
+  memory.finish();
+
+  YamlFields host(top.child("host_link"), file, join_path(path, "host_link"));
+  chip.host_link.bandwidth_Bps = positive(host, "bandwidth_Bps");
+  chip.host_link.latency_s = non_negative(host, "latency_s");
+  host.finish();
+
+  YamlFields power(top.child("power"), file, join_path(path, "power"));
+  chip.power.tdp_w = positive(power, "tdp_w");
+  power.finish();
+
+  YamlFields cal(top.child("calibration"), file, join_path(path, "calibration"));
+  chip.calibration.matrix_efficiency = fraction(cal, "matrix_efficiency");
+  chip.calibration.vector_efficiency = fraction(cal, "vector_efficiency");
+  chip.calibration.launch_overhead_s = non_negative(cal, "launch_overhead_s");
+  chip.calibration.tile_overhead_s = non_negative(cal, "tile_overhead_s");
+  chip.calibration.tile_shapes = tile_shapes(cal, "tile_shapes");
+  cal.finish();
+
+  top.finish();
+  return chip;
+}
+
+ChipSpec load_preset(const std::string& name) {
+  const std::string file = preset_file(name);
+  return parse_chip(load_yaml_file(file), file, "");
+}
+
+ChipSpec load_chip(const YAML::Node& node, const std::string& file, const std::string& path) {
+  if (node.IsScalar()) {
+    try {
+      return load_preset(node.Scalar());
+    } catch (const InputError& e) {
+      if (e.file().empty()) throw InputError(file, path, e.what());
+      throw;
+    }
+  }
+  if (!node.IsMap()) throw InputError(file, path, "expected a preset name or a chip mapping");
+  if (!node["preset"]) return parse_chip(node, file, path);
+
+  const std::string name = node["preset"].Scalar();
+  std::string preset_path;
+  try {
+    preset_path = preset_file(name);
+  } catch (const InputError& e) {
+    throw InputError(file, join_path(path, "preset"), e.what());
+  }
+  YAML::Node merged = YAML::Clone(load_yaml_file(preset_path));
+  YAML::Node overrides = YAML::Clone(node);
+  overrides.remove("preset");
+  deep_merge(merged, overrides, file, path);
+  ChipSpec chip = parse_chip(merged, file, path);
+  chip.source_file = preset_path;
+  return chip;
+}
+
+}  // namespace suanli::models

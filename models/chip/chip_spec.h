@@ -1,0 +1,58 @@
+#pragma once
+// A chip as the models see it: plain numbers in SI units, filled from a preset
+// file (models/presets/*.yaml) where each number cites its source.
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace suanli::models {
+
+struct ComputeSpec {
+  int cores = 0;                              // SMs / AI cores the tiles spread over
+  double clock_hz = 0;
+  std::map<std::string, double> matrix_flops;  // dense peak FLOP/s by dtype
+  std::map<std::string, double> vector_flops;  // peak FLOP/s of the vector units by dtype
+  double sram_per_core_bytes = 0;
+  double l2_bytes = 0;
+  double l2_bandwidth_Bps = 0;
+};
+
+struct MemorySpec {
+  double hbm_capacity_bytes = 0;
+  double hbm_bandwidth_Bps = 0;
+  double hbm_efficiency = 1;  // achievable fraction of peak
+  double hbm_latency_s = 0;
+};
+
+struct HostLinkSpec {
+  double bandwidth_Bps = 0;  // per direction
+  double latency_s = 0;
+};
+
+struct PowerSpec {
+  double tdp_w = 0;
+};
+
+// Parameters of the analytical models that are fitted, not read off a datasheet.
+struct CalibrationSpec {
+  double matrix_efficiency = 1;  // best achieved fraction of dense matrix peak
+  double vector_efficiency = 1;
+  double launch_overhead_s = 0;  // per kernel
+  double tile_overhead_s = 0;    // per output tile: pipeline fill and epilogue
+  std::vector<std::pair<int, int>> tile_shapes;  // output tiles the GEMM library picks from
+};
+
+struct ChipSpec {
+  std::string name;          // preset id, e.g. "h100-sxm5-80gb"
+  std::string display_name;
+  std::string vendor;
+  std::string source_file;   // where it was read from, for messages
+  ComputeSpec compute;
+  MemorySpec memory;
+  HostLinkSpec host_link;
+  PowerSpec power;
+  CalibrationSpec calibration;
+};
+
+}  // namespace suanli::models

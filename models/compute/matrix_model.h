@@ -1,0 +1,36 @@
+#pragma once
+// Tile-level analytical model of matrix ops (GEMM, batched GEMM, fused attention)
+// on a chip's matrix units.
+#include <string>
+
+#include "models/chip/chip_spec.h"
+#include "models/compute/op_cost.h"
+
+namespace suanli::models {
+
+struct GemmShape {
+  long long m = 0, n = 0, k = 0, batch = 1;
+  std::string dtype = "bf16";
+};
+
+// How one GEMM maps onto the chip: the output is cut into tiles, the tiles run in
+// waves of one tile per core, so a wave that is not full still takes a whole tile
+// time (wave quantisation). Operands stream from L2 into each core; what reaches
+// HBM depends on how many tiles of one wave share a row or column panel, and on
+// whether A and B fit in L2. Split-K cuts K when there are too few tiles to fill
+// the cores, at the price of writing and re-reading fp32 partial sums.
+// Among the chip's tile shapes and split factors the fastest plan is chosen, as a
+// GEMM library's heuristic would.
+OpCost gemm_cost(const ChipSpec& chip, const GemmShape& shape);
+
+// Fused (flash-style) attention: per (batch*head), S = Q K^T and O = P V as two
+// GEMMs on the matrix units, softmax on the vector units in between; Q, K, V and O
+// each cross HBM once. shape: batch = batch*heads, m = query length, n = key length,
+// k = head dim.
+OpCost attention_cost(const ChipSpec& chip, const GemmShape& shape, bool causal);
+
+// Dense matrix peak of the chip for a dtype; throws InputError naming the chip and
+// the dtypes it has when it has none for this one.
+double matrix_peak(const ChipSpec& chip, const std::string& dtype);
+
+}  // namespace suanli::models

@@ -1,0 +1,13 @@
+#pragma once
+// The subcommands of `suanli`. Each returns the process exit code and throws
+// UsageError, InputError or SimulationError for main to report.
+#include <string>
+#include <vector>
+
+namespace suanli::cli {
+
+int run_command(const std::vector<std::string>& args);
+int op_command(const std::vector<std::string>& args);
+int presets_command(const std::vector<std::string>& args);
+
+}  // namespace suanli::cli

@@ -1,0 +1,22 @@
+#include "sim/core/collective_hub.h"
+
+#include "sim/core/device.h"
+
+namespace suanli::sim {
+
+void CollectiveHub::arrive(int collective) {
+  CollectiveInstance& instance = instances_[collective];
+  if (++instance.arrived < static_cast<int>(instance.members.size())) return;
+  for (int rank : instance.members) devices_[rank]->collective_released();
+}
+
+std::vector<std::string> CollectiveHub::unmatched() const {
+  std::vector<std::string> out;
+  for (const auto& instance : instances_)
+    if (instance.arrived > 0 && instance.arrived < static_cast<int>(instance.members.size()))
+      out.push_back(instance.label + " (" + std::to_string(instance.arrived) + " of " +
+                    std::to_string(instance.members.size()) + " members arrived)");
+  return out;
+}
+
+}  // namespace suanli::sim

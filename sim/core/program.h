@@ -1,0 +1,37 @@
+#pragma once
+// A rank's graph prepared for simulation: each op's engine and cost resolved against
+// the chip it runs on, users stored as a flat adjacency list. Built once per run,
+// before SystemC starts, so that the event loop does no lookups.
+#include <cstdint>
+#include <vector>
+
+#include "models/compute/op_cost.h"
+
+namespace suanli::sim {
+
+enum Engine : uint8_t { kMatrixEngine = 0, kVectorEngine, kCopyEngine, kCommEngine, kEngineCount };
+const char* engine_name(int engine);
+
+struct ProgramOp {
+  double fixed_s = 0;      // latency without bandwidth
+  double busy_s = 0;       // time its units need with unlimited HBM bandwidth
+  double hbm_bytes = 0;
+  double host_bytes = 0;   // over the host link (copies to/from host)
+  double flops = 0;
+  double alloc_bytes = 0;
+  double free_bytes = 0;
+  double measured_s = -1;  // >= 0: replay this duration instead of modelling
+  int32_t collective = -1; // index into the run's collective table, or -1
+  uint32_t dep_count = 0;
+  uint8_t engine = kVectorEngine;
+};
+
+struct Program {
+  int rank = 0;
+  double static_bytes = 0;
+  std::vector<ProgramOp> ops;
+  std::vector<uint32_t> user_begin;  // users of op i: users[user_begin[i] .. user_begin[i+1])
+  std::vector<uint32_t> users;
+};
+
+}  // namespace suanli::sim

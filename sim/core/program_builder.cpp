@@ -1,0 +1,212 @@
+#include "sim/core/program_builder.h"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include "models/compute/matrix_model.h"
+#include "models/compute/vector_model.h"
+#include "sim/base/error.h"
+#include "sim/base/units.h"
+
+namespace suanli::sim {
+namespace {
+
+using workload::ComputeKind;
+using workload::Location;
+using workload::Node;
+using workload::NodeType;
+
+uint8_t engine_for(const Node& node) {
+  switch (node.type) {
+    case NodeType::kMemory: return kCopyEngine;
+    case NodeType::kCommunication: return kCommEngine;
+    case NodeType::kCompute: break;
+  }
+  switch (node.compute.kind) {
+    case ComputeKind::kGemm:
+    case ComputeKind::kBatchedGemm:
+    case ComputeKind::kAttention: return kMatrixEngine;
+    default: return kVectorEngine;
+  }
+}
+
+std::string node_field(const workload::Graph& graph, const Node& node) {
+  return "rank " + std::to_string(graph.rank) + ", node " + std::to_string(node.id) + " '" + node.name + "'";
+}
+
+// The key under which the same collective is matched on every member.
+std::string collective_key(const Node& node, int rank, const std::vector<int>& members) {
+  if (!node.comm.group_name.empty()) return node.comm.group_name;
+  if (node.comm.kind == workload::Collective::kSend || node.comm.kind == workload::Collective::kRecv)
+    return "p2p " + std::to_string(std::min(rank, node.comm.peer)) + "-" + std::to_string(std::max(rank, node.comm.peer));
+  std::string key = to_string(node.comm.kind);
+  for (int member : members) key += " " + std::to_string(member);
+  return key;
+}
+
+// Transformer graphs repeat the same few shapes thousands of times; the cost of a
+// node depends only on these fields and the chip, so it is computed once per shape.
+using CostKey = std::tuple<int, int, std::string, int64_t, int64_t, int64_t, int64_t, bool, double, double, int, int, double>;
+
+CostKey cost_key(const Node& n) {
+  const auto& c = n.compute;
+  return {static_cast<int>(n.type), static_cast<int>(c.kind), c.dtype, c.m, c.n, c.k, c.batch, c.causal, c.flops, c.bytes,
+          static_cast<int>(n.memory.src), static_cast<int>(n.memory.dst), n.memory.bytes};
+}
+
+}  // namespace
+
+const char* engine_name(int engine) {
+  static const char* names[] = {"matrix", "vector", "copy", "comm"};
+  return engine >= 0 && engine < kEngineCount ? names[engine] : "?";
+}
+
+models::OpCost node_cost(const Node& node, const models::ChipSpec& chip) {
+  if (node.type == NodeType::kMemory) {
+    const auto& m = node.memory;
+    if (m.src == Location::kSsd || m.dst == Location::kSsd)
+      throw InputError("", "memory", "copies to or from SSD are not modelled: the chip presets have no storage path");
+    if (m.src == Location::kHost && m.dst == Location::kHost)
+      throw InputError("", "memory", "a host-to-host copy does not run on a device");
+    const auto path = m.src == Location::kHost   ? models::CopyPath::kHostToDevice
+                      : m.dst == Location::kHost ? models::CopyPath::kDeviceToHost
+                                                 : models::CopyPath::kDeviceToDevice;
+    return models::copy_cost(chip, path, m.bytes);
+  }
+  const auto& c = node.compute;
+  switch (c.kind) {
+    case ComputeKind::kGemm:
+    case ComputeKind::kBatchedGemm:
+      if (c.m > 0 && c.n > 0 && c.k > 0) return models::gemm_cost(chip, {c.m, c.n, c.k, c.batch, c.dtype});
+      break;  // only FLOPs and bytes known: treat as a roofline op below
+    case ComputeKind::kAttention:
+      if (c.m > 0 && c.n > 0 && c.k > 0) return models::attention_cost(chip, {c.m, c.n, c.k, c.batch, c.dtype}, c.causal);
+      break;
+    default:
+      return models::vector_cost(chip, {c.flops, c.bytes, c.dtype});
+  }
+  // A matrix op known only by its FLOPs and bytes: matrix units at their achieved peak.
+  models::OpCost cost;
+  cost.fixed_s = chip.calibration.launch_overhead_s + chip.memory.hbm_latency_s;
+  cost.busy_s = c.flops / (models::matrix_peak(chip, c.dtype) * chip.calibration.matrix_efficiency);
+  cost.hbm_bytes = c.bytes;
+  cost.flops = c.flops;
+  cost.plan = "roofline (no shape)";
+  return cost;
+}
+
+BuiltPrograms build_programs(const workload::Workload& workload, const std::vector<models::ChipSpec>& chips) {
+  const std::string& origin = workload.source;
+  if (workload.graphs.size() != chips.size())
+    throw InputError(origin, "graphs", "workload has " + std::to_string(workload.graphs.size()) +
+                                           " ranks but the system has " + std::to_string(chips.size()) + " devices");
+  const int world = static_cast<int>(chips.size());
+  BuiltPrograms built;
+  std::map<std::pair<std::string, int>, int> instance_of;  // (key, occurrence) -> instance
+  std::map<std::string, std::vector<int>> seen;           // key -> occurrences per rank
+
+  for (size_t r = 0; r < workload.graphs.size(); ++r) {
+    const auto& graph = workload.graphs[r];
+    if (graph.rank != static_cast<int>(r))
+      throw InputError(origin, "graphs[" + std::to_string(r) + "].rank",
+                       "expected rank " + std::to_string(r) + " (graphs must be in rank order), got " + std::to_string(graph.rank));
+    const auto& chip = chips[r];
+    const auto deps = workload::dependency_indices(graph, origin);
+    std::map<CostKey, models::OpCost> cost_cache;
+
+    Program program;
+    program.rank = graph.rank;
+    program.static_bytes = graph.static_bytes;
+    if (graph.static_bytes > chip.memory.hbm_capacity_bytes)
+      throw SimulationError("device " + std::to_string(r) + " (" + chip.name + "): the workload needs " +
+                            units::format_bytes(graph.static_bytes) + " resident (static_bytes) but HBM holds " +
+                            units::format_bytes(chip.memory.hbm_capacity_bytes));
+    program.ops.resize(graph.nodes.size());
+    std::vector<std::vector<uint32_t>> users(graph.nodes.size());
+    for (uint32_t i = 0; i < graph.nodes.size(); ++i) {
+      const Node& node = graph.nodes[i];
+      ProgramOp& op = program.ops[i];
+      op.engine = engine_for(node);
+      op.dep_count = static_cast<uint32_t>(deps[i].size());
+      for (uint32_t d : deps[i]) users[d].push_back(i);
+      op.alloc_bytes = node.alloc_bytes;
+      op.free_bytes = node.free_bytes;
+      if (node.measured_duration_ps) op.measured_s = static_cast<double>(*node.measured_duration_ps) * 1e-12;
+
+      if (node.type == NodeType::kCommunication) {
+        if (op.measured_s < 0)
+          throw InputError(origin, node_field(graph, node),
+                           "communication op has no measured duration; chip-to-chip links are not modelled yet, "
+                           "so collectives can only be replayed from a trace (set 'duration')");
+        std::vector<int> members = node.comm.group;
+        if (node.comm.kind == workload::Collective::kSend || node.comm.kind == workload::Collective::kRecv) {
+          if (node.comm.peer < 0 || node.comm.peer >= world || node.comm.peer == graph.rank)
+            throw InputError(origin, node_field(graph, node) + ".peer",
+                             "expected a peer rank in 0.." + std::to_string(world - 1) + " other than this rank");
+          members = {std::min(graph.rank, node.comm.peer), std::max(graph.rank, node.comm.peer)};
+        } else if (members.empty()) {
+          for (int m = 0; m < world; ++m) members.push_back(m);
+        }
+        std::sort(members.begin(), members.end());
+        for (int m : members)
+          if (m < 0 || m >= world)
+            throw InputError(origin, node_field(graph, node) + ".group",
+                             "rank " + std::to_string(m) + " is not in the workload (ranks 0.." + std::to_string(world - 1) + ")");
+        if (!std::binary_search(members.begin(), members.end(), graph.rank))
+          throw InputError(origin, node_field(graph, node) + ".group", "the group does not include this rank");
+        const std::string key = collective_key(node, graph.rank, members);
+        auto& counts = seen[key];
+        counts.resize(world, 0);
+        const int occurrence = counts[r]++;
+        auto [it, fresh] = instance_of.try_emplace({key, occurrence}, static_cast<int>(built.collectives.size()));
+        if (fresh) {
+          CollectiveInstance instance;
+          instance.label = std::string(to_string(node.comm.kind)) + " #" + std::to_string(occurrence) + " of '" + key + "'";
+          instance.members = members;
+          instance.ops.assign(members.size(), UINT32_MAX);
+          built.collectives.push_back(std::move(instance));
+        }
+        auto& instance = built.collectives[it->second];
+        if (instance.members != members)
+          throw InputError(origin, node_field(graph, node), "collective " + instance.label + " has different groups on different ranks");
+        const auto slot = std::lower_bound(members.begin(), members.end(), graph.rank) - members.begin();
+        instance.ops[slot] = i;
+        op.collective = it->second;
+        op.host_bytes = 0;
+        continue;
+      }
+
+      models::OpCost cost;
+      try {
+        const CostKey key = cost_key(node);
+        auto cached = cost_cache.find(key);
+        if (cached == cost_cache.end()) cached = cost_cache.emplace(key, node_cost(node, chip)).first;
+        cost = cached->second;
+      } catch (const InputError& e) {
+        if (!e.file().empty() && e.file() != origin) throw;
+        throw InputError(origin, node_field(graph, node), e.what());
+      }
+      op.fixed_s = cost.fixed_s;
+      op.busy_s = cost.busy_s;
+      op.hbm_bytes = cost.hbm_bytes;
+      op.flops = cost.flops;
+      if (node.type == NodeType::kMemory && (node.memory.src == Location::kHost || node.memory.dst == Location::kHost))
+        op.host_bytes = node.memory.bytes;
+    }
+    program.user_begin.assign(graph.nodes.size() + 1, 0);
+    for (size_t i = 0; i < users.size(); ++i) program.user_begin[i + 1] = program.user_begin[i] + static_cast<uint32_t>(users[i].size());
+    program.users.reserve(program.user_begin.back());
+    for (const auto& list : users) program.users.insert(program.users.end(), list.begin(), list.end());
+    built.programs.push_back(std::move(program));
+  }
+
+  for (const auto& instance : built.collectives)
+    for (size_t s = 0; s < instance.members.size(); ++s)
+      if (instance.ops[s] == UINT32_MAX)
+        throw InputError(origin, "rank " + std::to_string(instance.members[s]),
+                         "collective " + instance.label + " is never issued on this rank, though other members issue it");
+  return built;
+}
+
+}  // namespace suanli::sim

@@ -1,0 +1,24 @@
+#pragma once
+// Joins a workload and a system: resolves every node to an engine and a cost from
+// the chip model of the device its rank runs on, and matches collectives.
+#include <vector>
+
+#include "models/chip/chip_spec.h"
+#include "sim/core/collective_hub.h"
+#include "sim/core/program.h"
+#include "workloads/graph.h"
+
+namespace suanli::sim {
+
+struct BuiltPrograms {
+  std::vector<Program> programs;               // one per rank
+  std::vector<CollectiveInstance> collectives;
+};
+
+// chips[r] is the chip of the device that runs rank r.
+BuiltPrograms build_programs(const workload::Workload& workload, const std::vector<models::ChipSpec>& chips);
+
+// Cost of a single compute or memory node on a chip (also used by `suanli op`).
+models::OpCost node_cost(const workload::Node& node, const models::ChipSpec& chip);
+
+}  // namespace suanli::sim

@@ -1,0 +1,96 @@
+#include "sim/core/simulation.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <memory>
+
+#include "sim/base/error.h"
+#include "sim/core/collective_hub.h"
+#include "sim/core/program_builder.h"
+
+namespace suanli::sim {
+namespace {
+
+// SystemC keeps its kernel in a global context that cannot elaborate again once it
+// has run. A new context per run gives each simulation a clean kernel.
+class FreshKernel {
+ public:
+  FreshKernel() {
+    // Set before the kernel first starts, so its banner does not pollute our output.
+    setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+    context_ = new sc_core::sc_simcontext();
+    sc_core::sc_curr_simcontext = context_;
+    sc_core::sc_default_global_context = context_;
+    sc_core::sc_set_time_resolution(1, sc_core::SC_PS);
+    // A device that finds an error stops the kernel; that is reported as our error,
+    // not as SystemC's "simulation stopped by user" note.
+    sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  }
+  ~FreshKernel() {
+    // The modules are gone by now. With no current context, SystemC creates a blank
+    // one the next time anyone asks for it.
+    delete context_;
+    sc_core::sc_curr_simcontext = nullptr;
+    sc_core::sc_default_global_context = nullptr;
+  }
+  FreshKernel(const FreshKernel&) = delete;
+  FreshKernel& operator=(const FreshKernel&) = delete;
+
+ private:
+  sc_core::sc_simcontext* context_;
+};
+
+}  // namespace
+
+RunResult simulate(const workload::Workload& workload, const SystemSpec& system, const RunOptions& options) {
+  const auto wall_start = std::chrono::steady_clock::now();
+  BuiltPrograms built = build_programs(workload, system.devices);
+  RunResult result;
+  size_t total_ops = 0;
+  for (const auto& program : built.programs) total_ops += program.ops.size();
+  if (options.record_ops) result.ops.reserve(total_ops);
+
+  std::string error;
+  {
+    FreshKernel kernel;
+    CollectiveHub hub(std::move(built.collectives));
+    std::vector<std::unique_ptr<Device>> devices;
+    std::vector<Device*> by_rank;
+    for (size_t d = 0; d < built.programs.size(); ++d) {
+      devices.push_back(std::make_unique<Device>(("device" + std::to_string(d)).c_str(), built.programs[d],
+                                                 system.devices[d], &hub, static_cast<int>(d),
+                                                 options.record_ops ? &result.ops : nullptr));
+      by_rank.push_back(devices.back().get());
+    }
+    hub.attach(by_rank);
+    const auto kernel_start = std::chrono::steady_clock::now();
+    sc_core::sc_start();
+    result.kernel_wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - kernel_start).count();
+
+    for (size_t d = 0; d < devices.size() && error.empty(); ++d) error = devices[d]->error();
+    if (error.empty()) {
+      for (const auto& label : hub.unmatched()) error += (error.empty() ? "" : "; ") + label;
+      if (!error.empty()) error = "collectives never completed: " + error;
+    }
+    for (size_t d = 0; d < devices.size() && error.empty(); ++d) {
+      if (devices[d]->finished()) continue;
+      const auto& graph = workload.graphs[d];
+      std::string stuck;
+      for (uint32_t op : devices[d]->unfinished_ops(5))
+        stuck += (stuck.empty() ? "" : ", ") + std::to_string(graph.nodes[op].id) + " '" + graph.nodes[op].name + "'";
+      error = "simulation stalled: device " + std::to_string(d) + " never finished ops " + stuck +
+              " (waiting for a collective or a dependency that never completes)";
+    }
+    for (size_t d = 0; d < devices.size(); ++d) {
+      result.devices.push_back({system.devices[d].name, devices[d]->stats()});
+      result.makespan_s = std::max(result.makespan_s, devices[d]->stats().last_end_s);
+      result.events += devices[d]->stats().activations;
+    }
+    devices.clear();
+  }
+  if (!error.empty()) throw SimulationError(error);
+  result.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  return result;
+}
+
+}  // namespace suanli::sim

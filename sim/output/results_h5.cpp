@@ -1,0 +1,136 @@
+#include <H5Cpp.h>
+
+#include <vector>
+
+#include "sim/base/error.h"
+#include "sim/core/program.h"
+#include "sim/output/run_outputs.h"
+
+#ifndef SUANLI_VERSION
+#define SUANLI_VERSION "unknown"
+#endif
+
+namespace suanli::output {
+namespace {
+
+struct OpRow {
+  int32_t device;
+  uint64_t node_id;
+  const char* name;
+  const char* kind;
+  const char* engine;
+  double start_s, end_s, duration_s, flops, hbm_bytes;
+};
+
+struct EngineRow {
+  int32_t device;
+  const char* engine;
+  double busy_s;
+  uint64_t ops;
+  double utilisation;
+};
+
+struct DeviceRow {
+  int32_t device;
+  const char* chip;
+  double end_s, flops, hbm_bytes, host_link_bytes, peak_memory_bytes, hbm_capacity_bytes;
+};
+
+const H5::StrType& text_type() {
+  static const H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
+  return type;
+}
+
+template <typename Row>
+void write_table(H5::H5File& file, const char* name, const H5::CompType& type, const std::vector<Row>& rows) {
+  const hsize_t count = rows.size();
+  H5::DataSpace space(1, &count);
+  H5::DataSet set = file.createDataSet(name, type, space);
+  if (count > 0) set.write(rows.data(), type);
+}
+
+void text_attribute(H5::H5Object& object, const char* name, const std::string& value) {
+  H5::Attribute attribute = object.createAttribute(name, text_type(), H5::DataSpace(H5S_SCALAR));
+  const char* data = value.c_str();
+  attribute.write(text_type(), &data);
+}
+
+void number_attribute(H5::H5Object& object, const char* name, double value) {
+  H5::Attribute attribute = object.createAttribute(name, H5::PredType::NATIVE_DOUBLE, H5::DataSpace(H5S_SCALAR));
+  attribute.write(H5::PredType::NATIVE_DOUBLE, &value);
+}
+
+}  // namespace
+
+void write_results_h5(const RunContext& run, const std::string& path) {
+  H5::Exception::dontPrint();
+  try {
+    H5::H5File file(path, H5F_ACC_TRUNC);
+    const auto& r = run.result;
+
+    // Kind names are built per node; keep them alive while the rows point at them.
+    std::vector<std::string> kinds;
+    kinds.reserve(r.ops.size());
+    std::vector<OpRow> ops;
+    ops.reserve(r.ops.size());
+    for (const auto& op : r.ops) {
+      const auto& node = run.workload.graphs[op.device].nodes[op.op];
+      kinds.push_back(workload::kind_name(node));
+      ops.push_back({op.device, node.id, node.name.c_str(), kinds.back().c_str(), sim::engine_name(op.engine),
+                     op.start_s, op.end_s, op.end_s - op.start_s, op.flops, op.hbm_bytes});
+    }
+    H5::CompType op_type(sizeof(OpRow));
+    op_type.insertMember("device", HOFFSET(OpRow, device), H5::PredType::NATIVE_INT32);
+    op_type.insertMember("node_id", HOFFSET(OpRow, node_id), H5::PredType::NATIVE_UINT64);
+    op_type.insertMember("name", HOFFSET(OpRow, name), text_type());
+    op_type.insertMember("kind", HOFFSET(OpRow, kind), text_type());
+    op_type.insertMember("engine", HOFFSET(OpRow, engine), text_type());
+    op_type.insertMember("start_s", HOFFSET(OpRow, start_s), H5::PredType::NATIVE_DOUBLE);
+    op_type.insertMember("end_s", HOFFSET(OpRow, end_s), H5::PredType::NATIVE_DOUBLE);
+    op_type.insertMember("duration_s", HOFFSET(OpRow, duration_s), H5::PredType::NATIVE_DOUBLE);
+    op_type.insertMember("flops", HOFFSET(OpRow, flops), H5::PredType::NATIVE_DOUBLE);
+    op_type.insertMember("hbm_bytes", HOFFSET(OpRow, hbm_bytes), H5::PredType::NATIVE_DOUBLE);
+    write_table(file, "ops", op_type, ops);
+
+    std::vector<EngineRow> engines;
+    std::vector<DeviceRow> devices;
+    for (size_t d = 0; d < r.devices.size(); ++d) {
+      const auto& s = r.devices[d].stats;
+      for (int e = 0; e < sim::kEngineCount; ++e)
+        engines.push_back({static_cast<int32_t>(d), sim::engine_name(e), s.busy_s[e], s.ops[e],
+                           r.makespan_s > 0 ? s.busy_s[e] / r.makespan_s : 0.0});
+      devices.push_back({static_cast<int32_t>(d), r.devices[d].chip.c_str(), s.last_end_s, s.flops, s.hbm_bytes,
+                         s.host_bytes, s.peak_memory_bytes, run.system.devices[d].memory.hbm_capacity_bytes});
+    }
+    H5::CompType engine_type(sizeof(EngineRow));
+    engine_type.insertMember("device", HOFFSET(EngineRow, device), H5::PredType::NATIVE_INT32);
+    engine_type.insertMember("engine", HOFFSET(EngineRow, engine), text_type());
+    engine_type.insertMember("busy_s", HOFFSET(EngineRow, busy_s), H5::PredType::NATIVE_DOUBLE);
+    engine_type.insertMember("ops", HOFFSET(EngineRow, ops), H5::PredType::NATIVE_UINT64);
+    engine_type.insertMember("utilisation", HOFFSET(EngineRow, utilisation), H5::PredType::NATIVE_DOUBLE);
+    write_table(file, "engines", engine_type, engines);
+
+    H5::CompType device_type(sizeof(DeviceRow));
+    device_type.insertMember("device", HOFFSET(DeviceRow, device), H5::PredType::NATIVE_INT32);
+    device_type.insertMember("chip", HOFFSET(DeviceRow, chip), text_type());
+    device_type.insertMember("end_s", HOFFSET(DeviceRow, end_s), H5::PredType::NATIVE_DOUBLE);
+    device_type.insertMember("flops", HOFFSET(DeviceRow, flops), H5::PredType::NATIVE_DOUBLE);
+    device_type.insertMember("hbm_bytes", HOFFSET(DeviceRow, hbm_bytes), H5::PredType::NATIVE_DOUBLE);
+    device_type.insertMember("host_link_bytes", HOFFSET(DeviceRow, host_link_bytes), H5::PredType::NATIVE_DOUBLE);
+    device_type.insertMember("peak_memory_bytes", HOFFSET(DeviceRow, peak_memory_bytes), H5::PredType::NATIVE_DOUBLE);
+    device_type.insertMember("hbm_capacity_bytes", HOFFSET(DeviceRow, hbm_capacity_bytes), H5::PredType::NATIVE_DOUBLE);
+    write_table(file, "devices", device_type, devices);
+
+    H5::Group root = file.openGroup("/");
+    text_attribute(root, "suanli_version", SUANLI_VERSION);
+    text_attribute(root, "config_file", run.config_file);
+    text_attribute(root, "config_yaml", run.config_text);
+    text_attribute(root, "system", run.system.name);
+    text_attribute(root, "workload", run.workload.name);
+    number_attribute(root, "makespan_s", r.makespan_s);
+  } catch (const H5::Exception& e) {
+    throw InputError(path, "", "cannot write HDF5 results: " + e.getDetailMsg());
+  }
+}
+
+}  // namespace suanli::output

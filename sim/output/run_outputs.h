@@ -1,0 +1,29 @@
+#pragma once
+// The three result files of a run: summary.json (headline numbers), results.h5
+// (tables per op, engine and device, with the config as attributes) and
+// timeline.json (Chrome trace format, opens in Perfetto).
+#include <ostream>
+#include <string>
+
+#include "sim/core/simulation.h"
+#include "workloads/graph.h"
+
+namespace suanli::output {
+
+struct RunContext {
+  const std::string& config_file;
+  const std::string& config_text;
+  const sim::SystemSpec& system;
+  const workload::Workload& workload;
+  const sim::RunResult& result;
+};
+
+void write_summary_json(const RunContext& run, std::ostream& out);
+void write_results_h5(const RunContext& run, const std::string& file);
+void write_timeline_json(const RunContext& run, std::ostream& out);
+
+// Writes all three into `dir` (created if missing); throws InputError naming a file
+// that cannot be written.
+void write_run_outputs(const RunContext& run, const std::string& dir);
+
+}  // namespace suanli::output

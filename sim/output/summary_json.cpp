@@ -1,0 +1,60 @@
+#include "sim/core/program.h"
+#include "sim/output/json_writer.h"
+#include "sim/output/run_outputs.h"
+
+#ifndef SUANLI_VERSION
+#define SUANLI_VERSION "unknown"
+#endif
+
+namespace suanli::output {
+
+void write_summary_json(const RunContext& run, std::ostream& out) {
+  const auto& r = run.result;
+  double flops = 0, hbm = 0, host = 0;
+  for (const auto& d : r.devices) {
+    flops += d.stats.flops;
+    hbm += d.stats.hbm_bytes;
+    host += d.stats.host_bytes;
+  }
+  JsonWriter json(out);
+  json.begin_object();
+  json.field("suanli_version", SUANLI_VERSION);
+  json.field("config", run.config_file);
+  json.field("system", run.system.name);
+  json.field("workload", run.workload.name);
+  json.field("makespan_s", r.makespan_s);
+  json.field("total_flops", flops);
+  json.field("achieved_flops_per_s", r.makespan_s > 0 ? flops / r.makespan_s : 0.0);
+  json.key("bytes_moved").begin_object().field("hbm", hbm).field("host_link", host).end_object();
+  json.field("events", static_cast<unsigned long long>(r.events));
+  json.field("wall_time_s", r.wall_s);
+  json.key("devices").begin_array();
+  for (size_t d = 0; d < r.devices.size(); ++d) {
+    const auto& s = r.devices[d].stats;
+    json.begin_object();
+    json.field("device", static_cast<int>(d));
+    json.field("chip", r.devices[d].chip);
+    json.field("end_s", s.last_end_s);
+    json.key("busy_s").begin_object();
+    for (int e = 0; e < sim::kEngineCount; ++e) json.field(sim::engine_name(e), s.busy_s[e]);
+    json.end_object();
+    json.key("utilisation").begin_object();
+    for (int e = 0; e < sim::kEngineCount; ++e)
+      json.field(sim::engine_name(e), r.makespan_s > 0 ? s.busy_s[e] / r.makespan_s : 0.0);
+    json.end_object();
+    json.key("ops").begin_object();
+    for (int e = 0; e < sim::kEngineCount; ++e) json.field(sim::engine_name(e), static_cast<unsigned long long>(s.ops[e]));
+    json.end_object();
+    json.field("flops", s.flops);
+    json.field("hbm_bytes", s.hbm_bytes);
+    json.field("host_link_bytes", s.host_bytes);
+    json.field("peak_memory_bytes", s.peak_memory_bytes);
+    json.field("hbm_capacity_bytes", run.system.devices[d].memory.hbm_capacity_bytes);
+    json.end_object();
+  }
+  json.end_array();
+  json.end_object();
+  out << '\n';
+}
+
+}  // namespace suanli::output

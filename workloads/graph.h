@@ -1,0 +1,92 @@
+#pragma once
+// The in-memory workload graph: one Graph per rank, nodes in a flat vector with
+// dependencies as indices, so the simulator walks it without hashing.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace suanli::workload {
+
+enum class NodeType : uint8_t { kCompute, kMemory, kCommunication };
+
+enum class ComputeKind : uint8_t {
+  kGemm, kBatchedGemm, kAttention, kElementwise, kNorm, kSoftmax, kReduction, kEmbedding, kOptimizer
+};
+
+enum class Location : uint8_t { kHbm, kHost, kSsd };
+
+enum class Collective : uint8_t {
+  kAllReduce, kAllGather, kReduceScatter, kAllToAll, kBroadcast, kReduce, kBarrier, kSend, kRecv
+};
+
+struct ComputeInfo {
+  ComputeKind kind = ComputeKind::kElementwise;
+  std::string dtype = "bf16";  // fp64, fp32, tf32, fp16, bf16, fp8, int8
+  int64_t m = 0, n = 0, k = 0, batch = 1;
+  bool causal = false;
+  std::vector<std::vector<int64_t>> input_shapes, output_shapes;
+  double flops = 0;
+  double bytes = 0;
+};
+
+struct MemoryInfo {
+  Location src = Location::kHbm;
+  Location dst = Location::kHbm;
+  double bytes = 0;
+};
+
+struct CommInfo {
+  Collective kind = Collective::kAllReduce;
+  std::vector<int> group;
+  double bytes = 0;
+  int peer = -1;
+  std::string group_name;
+};
+
+struct Node {
+  uint64_t id = 0;
+  std::string name;
+  NodeType type = NodeType::kCompute;
+  ComputeInfo compute;
+  MemoryInfo memory;
+  CommInfo comm;
+  std::vector<uint64_t> data_deps;  // node ids
+  std::vector<uint64_t> ctrl_deps;  // node ids
+  std::optional<uint64_t> measured_duration_ps;
+  double alloc_bytes = 0;
+  double free_bytes = 0;
+};
+
+struct Graph {
+  int rank = 0;
+  double static_bytes = 0;
+  std::vector<Node> nodes;
+};
+
+struct Workload {
+  std::string name;
+  std::string source;
+  std::vector<Graph> graphs;
+};
+
+// Dependencies of every node as indices into graph.nodes (data and control merged,
+// duplicates removed). Throws InputError naming `origin`, the node and the missing id,
+// or the nodes on a cycle.
+std::vector<std::vector<uint32_t>> dependency_indices(const Graph& graph, const std::string& origin);
+
+// Names for messages and tables.
+const char* to_string(ComputeKind kind);
+const char* to_string(Collective kind);
+const char* to_string(Location location);
+std::string kind_name(const Node& node);  // "gemm", "copy", "all_reduce", ...
+
+// Parses the names used in YAML and on the command line; nullopt when unknown.
+std::optional<ComputeKind> compute_kind_from_string(const std::string& name);
+std::optional<Collective> collective_from_string(const std::string& name);
+std::optional<Location> location_from_string(const std::string& name);
+bool is_known_dtype(const std::string& name);
+double dtype_bytes(const std::string& dtype);  // bytes per element
+extern const char* const kKnownDtypes;         // "fp64, fp32, ..." for error messages
+
+}  // namespace suanli::workload
