@@ -26,7 +26,8 @@ OpCost copy_cost(const ChipSpec& chip, CopyPath path, double bytes) {
   OpCost cost;
   cost.plan = "copy";
   if (path == CopyPath::kDeviceToDevice) {
-    cost.fixed_s = chip.memory.hbm_latency_s;
+    // A device-to-device copy is a kernel like any other.
+    cost.fixed_s = chip.calibration.launch_overhead_s + chip.memory.hbm_latency_s;
     cost.hbm_bytes = 2 * bytes;  // read and write
     return cost;
   }
