@@ -45,11 +45,11 @@ int presets_command(const std::vector<std::string>& argv) {
     return 0;
   }
   std::printf("%-18s %-26s %6s %10s %10s %10s %9s %9s %6s\n", "preset", "chip", "cores", "bf16 TF", "fp16 TF",
-              "fp8 TF", "mem GB", "mem TB/s", "TDP W");
+              "fp8 TF", "mem GiB", "mem TB/s", "TDP W");
   for (const auto& c : chips) {
     auto tf = [&](const char* dtype) { return rate(c.compute.matrix_flops, dtype) / 1e12; };
     std::printf("%-18s %-26s %6d %10.1f %10.1f %10.1f %9.1f %9.2f %6.0f\n", c.name.c_str(), c.display_name.c_str(),
-                c.compute.cores, tf("bf16"), tf("fp16"), tf("fp8"), c.memory.hbm_capacity_bytes / 1e9,
+                c.compute.cores, tf("bf16"), tf("fp16"), tf("fp8"), c.memory.hbm_capacity_bytes / 1073741824.0,
                 c.memory.hbm_bandwidth_Bps / 1e12, c.power.tdp_w);
   }
   std::printf("\nDense peaks (no sparsity). 0 means the chip has no matrix rate for that dtype.\n");
