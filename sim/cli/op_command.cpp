@@ -65,8 +65,11 @@ int op_command(const std::vector<std::string>& argv) {
   const double hbm_Bps = chip.memory.hbm_bandwidth_Bps * chip.memory.hbm_efficiency;
   const double time = cost.time_alone(hbm_Bps);
   const double memory_s = cost.hbm_bytes / hbm_Bps;
+  // What limits the op: its fixed latency, its own units (for a host copy, the host
+  // link), or HBM bandwidth.
+  const bool is_copy = node.type == workload::NodeType::kMemory;
   const char* bound = cost.fixed_s > std::max(cost.busy_s, memory_s) ? "latency"
-                      : cost.busy_s >= memory_s                      ? "compute"
+                      : cost.busy_s >= memory_s                      ? (is_copy ? "host-link" : "compute")
                                                                      : "memory";
   const double tflops = cost.flops / time / 1e12;
 
@@ -91,7 +94,7 @@ int op_command(const std::vector<std::string>& argv) {
   std::cout << chip.display_name << "  " << workload::kind_name(node) << " " << args.get("shape")
             << (node.type == workload::NodeType::kCompute ? " " + node.compute.dtype : std::string()) << "\n"
             << "time        " << units::format_seconds(time) << "  (" << bound << "-bound)\n"
-            << "throughput  " << tflops << " TFLOP/s\n"
+            << "throughput  " << (is_copy ? units::format_bytes(node.memory.bytes / time) + "/s" : std::to_string(tflops) + " TFLOP/s") << "\n"
             << "HBM traffic " << units::format_bytes(cost.hbm_bytes) << " at " << cost.hbm_bytes / time / 1e9 << " GB/s\n"
             << "plan        " << cost.plan << "\n";
   return 0;

@@ -95,9 +95,9 @@ void Device::start_op(int engine, uint32_t op_index, double now) {
   slot.start_s = now;
   memory_in_use_ += op.alloc_bytes;
   if (memory_in_use_ > chip_.memory.hbm_capacity_bytes) {
-    fail("device " + std::to_string(index_) + " (" + chip_.name + ") is out of memory at op " +
-         std::to_string(op_index) + ": needs " + units::format_bytes(memory_in_use_) + ", HBM holds " +
-         units::format_bytes(chip_.memory.hbm_capacity_bytes));
+    failed_op_ = static_cast<int64_t>(op_index);
+    fail("device " + std::to_string(index_) + " (" + chip_.name + ") is out of memory when an op starts: needs " +
+         units::format_bytes(memory_in_use_) + ", HBM holds " + units::format_bytes(chip_.memory.hbm_capacity_bytes));
     return;
   }
   if (memory_in_use_ > stats_.peak_memory_bytes) stats_.peak_memory_bytes = memory_in_use_;

@@ -49,6 +49,7 @@ class Device : public sc_core::sc_module {
 
   const DeviceStats& stats() const { return stats_; }
   const std::string& error() const { return error_; }
+  int64_t failed_op() const { return failed_op_; }  // the op the error is about, or -1
   bool finished() const { return stats_.completed == program_.ops.size(); }
   // Names of ops that never ran, for deadlock messages.
   std::vector<uint32_t> unfinished_ops(size_t limit) const;
@@ -95,6 +96,7 @@ class Device : public sc_core::sc_module {
   double memory_in_use_ = 0;
   DeviceStats stats_;
   std::string error_;
+  int64_t failed_op_ = -1;
   sc_core::sc_event wake_;
 };
 

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "sim/base/error.h"
+#include "sim/base/units.h"
 #include "sim/core/collective_hub.h"
 #include "sim/core/program_builder.h"
 
@@ -67,7 +68,14 @@ RunResult simulate(const workload::Workload& workload, const SystemSpec& system,
     sc_core::sc_start();
     result.kernel_wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - kernel_start).count();
 
-    for (size_t d = 0; d < devices.size() && error.empty(); ++d) error = devices[d]->error();
+    for (size_t d = 0; d < devices.size() && error.empty(); ++d) {
+      error = devices[d]->error();
+      if (!error.empty() && devices[d]->failed_op() >= 0) {
+        const auto& node = workload.graphs[d].nodes[devices[d]->failed_op()];
+        error += " (node " + std::to_string(node.id) + " '" + node.name + "' allocates " +
+                 units::format_bytes(node.alloc_bytes) + ")";
+      }
+    }
     if (error.empty()) {
       for (const auto& label : hub.unmatched()) error += (error.empty() ? "" : "; ") + label;
       if (!error.empty()) error = "collectives never completed: " + error;
