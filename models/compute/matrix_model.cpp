@@ -38,6 +38,10 @@ struct GemmPlan {
 constexpr int kSplitFactors[] = {1, 2, 3, 4, 6, 8, 12, 16};
 // Below this many K elements per split a tile's main loop is too short to pay off.
 constexpr double kMinSplitDepth = 128;
+// A tile stages slices of A and B in the core's SRAM (shared memory) while the
+// matrix units consume the previous slice: at least two slices 64 elements deep.
+constexpr double kStagedDepth = 64;
+constexpr double kStages = 2;
 // A and B stay in L2 across waves only while they fit in a fraction of it; the rest
 // holds C tiles and other traffic. Half is the usual rule of thumb for LRU caches.
 constexpr double kL2ResidentFraction = 0.5;
@@ -51,8 +55,17 @@ GemmPlan best_plan(const ChipSpec& chip, const GemmShape& s) {
   const double m = s.m, n = s.n, k = s.k, batch = s.batch;
   const double a_bytes = batch * m * k * e, b_bytes = batch * k * n * e, c_bytes = batch * m * n * eo;
 
+  // Tiles whose staging does not fit in SRAM cannot run; if none fits, the smallest
+  // tile still runs (at the speed the model gives it).
+  auto fits_sram = [&](int tm, int tn) {
+    return (tm + tn) * kStagedDepth * e * kStages <= chip.compute.sram_per_core_bytes;
+  };
+  bool any_fits = false;
+  for (const auto& [tm, tn] : chip.calibration.tile_shapes) any_fits |= fits_sram(tm, tn);
+
   GemmPlan best;
   for (const auto& [tm, tn] : chip.calibration.tile_shapes) {
+    if (any_fits && !fits_sram(tm, tn)) continue;
     const double rows = ceil_div(m, tm), cols = ceil_div(n, tn);
     const double output_tiles = rows * cols * batch;
     // Operand traffic: one wave holds up to `cores` output tiles, laid out as a

@@ -13,7 +13,8 @@ struct GemmShape {
   std::string dtype = "bf16";
 };
 
-// How one GEMM maps onto the chip: the output is cut into tiles, the tiles run in
+// How one GEMM maps onto the chip: the output is cut into tiles (those whose staged
+// operand slices fit in a core's SRAM), the tiles run in
 // waves of one tile per core, so a wave that is not full still takes a whole tile
 // time (wave quantisation). Operands stream from L2 into each core; what reaches
 // HBM depends on how many tiles of one wave share a row or column panel, and on

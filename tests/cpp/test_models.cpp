@@ -125,3 +125,13 @@ TEST_CASE("max-min sharing gives capped transfers their cap and splits the rest"
   CHECK(rates[0] == Approx(10));
   CHECK(rates[1] == Approx(20));
 }
+
+TEST_CASE("less SRAM per core forces smaller tiles, which L2 cannot feed as fast", "[models][gemm]") {
+  auto chip = models::load_preset("a100-sxm4-80gb");
+  const GemmShape big{8192, 8192, 8192, 1, "bf16"};
+  const auto roomy = models::gemm_cost(chip, big);
+  chip.compute.sram_per_core_bytes = 40 * 1024;  // only 64x64 tiles stage in 40 KiB
+  const auto cramped = models::gemm_cost(chip, big);
+  CHECK_THAT(cramped.plan, Catch::Contains("tile 64x64"));
+  CHECK(cramped.busy_s > 1.1 * roomy.busy_s);
+}
