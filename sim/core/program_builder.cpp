@@ -57,11 +57,6 @@ CostKey cost_key(const Node& n) {
 
 }  // namespace
 
-const char* engine_name(int engine) {
-  static const char* names[] = {"matrix", "vector", "copy", "comm"};
-  return engine >= 0 && engine < kEngineCount ? names[engine] : "?";
-}
-
 models::OpCost node_cost(const Node& node, const models::ChipSpec& chip) {
   if (node.type == NodeType::kMemory) {
     const auto& m = node.memory;
