@@ -15,16 +15,8 @@ using Catch::Contains;
 
 namespace {
 
-std::string write_temp(const std::string& name, const std::string& text) {
-  const auto dir = std::filesystem::temp_directory_path() / "suanli-tests";
-  std::filesystem::create_directories(dir);
-  const auto path = (dir / name).string();
-  std::ofstream(path) << text;
-  return path;
-}
-
 std::string config_error(const std::string& text) {
-  const std::string file = write_temp("bad.yaml", text);
+  const std::string file = test::write_scratch("bad.yaml", text);
   try {
     const auto config = config::load_run_config(file);
     sim::simulate(config.workload, config.system, config.options);
@@ -79,7 +71,7 @@ TEST_CASE("config: missing sections, files and presets", "[errors]") {
 }
 
 TEST_CASE("config: chip overrides reach the model and bad overrides are named", "[errors][config]") {
-  const std::string file = write_temp("override.yaml", R"(
+  const std::string file = test::write_scratch("override.yaml", R"(
 system:
   chip: {preset: a100-sxm4-80gb, memory: {hbm_bandwidth_Bps: 4.0e12}}
 workload: {ops: [{name: a, kind: copy, bytes: 1GiB}]}
@@ -135,9 +127,7 @@ TEST_CASE("native traces: truncated, corrupt and inconsistent files", "[errors][
   node.compute.m = node.compute.n = node.compute.k = 256;
   graph.nodes.push_back(node);
   good.graphs.push_back(graph);
-  const auto dir = std::filesystem::temp_directory_path() / "suanli-tests";
-  std::filesystem::create_directories(dir);
-  const std::string pb = (dir / "good.pb").string();
+  const std::string pb = (test::scratch_dir() / "good.pb").string();
   workload::write_native(good, pb);
 
   std::string bytes;
@@ -145,13 +135,13 @@ TEST_CASE("native traces: truncated, corrupt and inconsistent files", "[errors][
     std::ifstream in(pb, std::ios::binary);
     bytes.assign(std::istreambuf_iterator<char>(in), {});
   }
-  const std::string truncated = write_temp("truncated.pb", bytes.substr(0, bytes.size() / 2));
+  const std::string truncated = test::write_scratch("truncated.pb", bytes.substr(0, bytes.size() / 2));
   CHECK_THROWS_WITH(workload::read_native(truncated), Contains("truncated.pb") && Contains("truncated or corrupt"));
-  const std::string garbage = write_temp("garbage.pb", "\xff\xff\xff\xff not a protobuf");
+  const std::string garbage = test::write_scratch("garbage.pb", "\xff\xff\xff\xff not a protobuf");
   CHECK_THROWS_WITH(workload::read_native(garbage), Contains("garbage.pb"));
-  const std::string text = write_temp("bad.pbtxt", "graphs { nodes { id: 1 compute { kind: GEMM dtype: BF17 } } }");
+  const std::string text = test::write_scratch("bad.pbtxt", "graphs { nodes { id: 1 compute { kind: GEMM dtype: BF17 } } }");
   CHECK_THROWS_WITH(workload::read_native(text), Contains("bad.pbtxt") && Contains("text format"));
-  const std::string dangling = write_temp("dangling.pbtxt",
+  const std::string dangling = test::write_scratch("dangling.pbtxt",
                                           "graphs { nodes { id: 1 name: 'x' data_deps: 9 compute { kind: GEMM dtype: BF16 m: 8 n: 8 k: 8 } } }");
   const auto workload = workload::read_native(dangling);
   CHECK_THROWS_WITH(sim::simulate(workload, test::system_of("a100-sxm4-80gb")),

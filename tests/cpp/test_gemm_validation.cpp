@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "test_support.h"
 #include "validation/gemm_reference.h"
 
 using namespace suanli;
@@ -33,10 +34,7 @@ TEST_CASE("GEMM throughput is within 15% (median) of public cuBLAS measurements"
 }
 
 TEST_CASE("the reference reader rejects malformed rows with the line and column", "[validation]") {
-  const std::string file = "/tmp/suanli-bad-reference.csv";
-  {
-    std::ofstream out(file);
-    out << "# comment\ngpu,dtype,m,n,k,batch,tflops,source,note\nh100-sxm5-80gb,bf16,64,abc,4096,1,100,S1,\"x, y\"\n";
-  }
+  const std::string file = test::write_scratch(
+      "bad-reference.csv", "# comment\ngpu,dtype,m,n,k,batch,tflops,source,note\nh100-sxm5-80gb,bf16,64,abc,4096,1,100,S1,\"x, y\"\n");
   CHECK_THROWS_WITH(validation::read_gemm_reference(file), Catch::Contains("line 3, column n"));
 }

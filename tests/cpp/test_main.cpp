@@ -6,7 +6,14 @@
 
 #include <cstdlib>
 
-int sc_main(int argc, char* argv[]) { return Catch::Session().run(argc, argv); }
+#include "test_support.h"
+
+int sc_main(int argc, char* argv[]) {
+  const int failures = Catch::Session().run(argc, argv);
+  std::error_code ignored;
+  std::filesystem::remove_all(suanli::test::scratch_dir(), ignored);
+  return failures;
+}
 
 int main(int argc, char* argv[]) {
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);

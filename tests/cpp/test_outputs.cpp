@@ -18,7 +18,7 @@ TEST_CASE("run outputs: results.h5 holds every op and the config; summary adds u
   const std::string config_file = test::source_path("examples/default.yaml");
   const auto config = config::load_run_config(config_file);
   const auto result = sim::simulate(config.workload, config.system, config.options);
-  const auto dir = (std::filesystem::temp_directory_path() / "suanli-tests" / "outputs").string();
+  const auto dir = (test::scratch_dir() / "outputs").string();
   const output::RunContext run{config.file, config.text, config.system, config.workload, result};
   output::write_run_outputs(run, dir);
 

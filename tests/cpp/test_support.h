@@ -3,13 +3,30 @@
 // writes them in a run config, so tests exercise the real readers.
 #include <yaml-cpp/yaml.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
+
+#include <unistd.h>
 
 #include "models/chip/chip_loader.h"
 #include "sim/core/simulation.h"
 #include "workloads/readers/op_list_reader.h"
 
 namespace suanli::test {
+
+// A scratch folder of this test process: ctest runs test cases in parallel processes.
+inline std::filesystem::path scratch_dir() {
+  const auto dir = std::filesystem::temp_directory_path() / ("suanli-tests-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+inline std::string write_scratch(const std::string& name, const std::string& text) {
+  const auto path = (scratch_dir() / name).string();
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
 
 inline std::string source_path(const std::string& relative) { return std::string(SUANLI_SOURCE_DIR) + "/" + relative; }
 

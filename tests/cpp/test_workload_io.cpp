@@ -21,8 +21,7 @@ ranks:
   - ops:
       - {name: ar, kind: all_reduce, bytes: 8MiB, group: [0, 1], duration: 12.5us}
 )");
-  const auto dir = std::filesystem::temp_directory_path() / "suanli-tests";
-  std::filesystem::create_directories(dir);
+  const auto dir = test::scratch_dir();
   for (const char* name : {"roundtrip.pb", "roundtrip.pbtxt"}) {
     const std::string file = (dir / name).string();
     workload::write_native(original, file);
