@@ -154,6 +154,12 @@ void Device::complete(int engine, double now) {
   stats_.last_end_s = now;
   ++stats_.completed;
   memory_in_use_ -= op.free_bytes;
+  // Resident bytes never go away mid-run: freeing into them means the graph's
+  // alloc/free bookkeeping is wrong, and every later memory figure would be too.
+  if (memory_in_use_ < program_.static_bytes - 0.5) {
+    failed_op_ = static_cast<int64_t>(op_index);
+    fail("device " + std::to_string(index_) + ": an op frees more memory than the ops before it allocated");
+  }
   if (records_) records_->push_back({index_, op_index, static_cast<uint8_t>(engine), slot.start_s, now, op.flops, op.hbm_bytes});
 
   for (uint32_t u = program_.user_begin[op_index]; u < program_.user_begin[op_index + 1]; ++u) {

@@ -73,7 +73,7 @@ RunResult simulate(const workload::Workload& workload, const SystemSpec& system,
       if (!error.empty() && devices[d]->failed_op() >= 0) {
         const auto& node = workload.graphs[d].nodes[devices[d]->failed_op()];
         error += " (node " + std::to_string(node.id) + " '" + node.name + "' allocates " +
-                 units::format_bytes(node.alloc_bytes) + ")";
+                 units::format_bytes(node.alloc_bytes) + ", frees " + units::format_bytes(node.free_bytes) + ")";
       }
     }
     if (error.empty()) {

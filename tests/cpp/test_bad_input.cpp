@@ -101,6 +101,9 @@ TEST_CASE("a workload that does not fit in memory names the device and the bytes
   CHECK_THAT(config_error(std::string(kGoodSystem) +
                           "workload: {static_bytes: 60GiB, ops: [{name: a, kind: norm, shape: [8,8], alloc_bytes: 30GiB}]}\n"),
              Contains("out of memory") && Contains("90 GiB") && Contains("'a' allocates 30 GiB"));
+  CHECK_THAT(config_error(std::string(kGoodSystem) +
+                          "workload: {static_bytes: 1GiB, ops: [{name: a, kind: norm, shape: [8,8], alloc_bytes: 1GiB, free_bytes: 2GiB}]}\n"),
+             Contains("frees more memory than") && Contains("'a'"));
 }
 
 TEST_CASE("collectives: missing durations, bad groups and unmatched calls", "[errors][collective]") {
