@@ -88,7 +88,7 @@ std::vector<GemmComparison> compare_gemm(const std::vector<GemmMeasurement>& mea
     if (!chips.count(m.gpu)) chips[m.gpu] = models::load_preset(m.gpu);
     const auto& chip = chips[m.gpu];
     const auto cost = models::gemm_cost(chip, {m.m, m.n, m.k, m.batch, m.dtype});
-    const double time = cost.time_alone(chip.memory.hbm_bandwidth_Bps * chip.memory.hbm_efficiency);
+    const double time = cost.time_alone(chip.memory.achievable_hbm_Bps());
     GemmComparison row;
     row.measured = m;
     row.predicted_tflops = cost.flops / time / 1e12;

@@ -23,6 +23,9 @@ struct MemorySpec {
   double hbm_bandwidth_Bps = 0;
   double hbm_efficiency = 1;  // achievable fraction of peak
   double hbm_latency_s = 0;
+
+  // The bandwidth ops actually get: every model and the device share this one figure.
+  double achievable_hbm_Bps() const { return hbm_bandwidth_Bps * hbm_efficiency; }
 };
 
 struct HostLinkSpec {

@@ -50,7 +50,7 @@ GemmPlan best_plan(const ChipSpec& chip, const GemmShape& s) {
   const double cores = chip.compute.cores;
   const double per_core_flops = matrix_peak(chip, s.dtype) * chip.calibration.matrix_efficiency / cores;
   const double per_core_l2_Bps = chip.compute.l2_bandwidth_Bps / cores;
-  const double hbm_Bps = chip.memory.hbm_bandwidth_Bps * chip.memory.hbm_efficiency;
+  const double hbm_Bps = chip.memory.achievable_hbm_Bps();
   const double e = element_bytes(s.dtype), eo = output_bytes(s.dtype);
   const double m = s.m, n = s.n, k = s.k, batch = s.batch;
   const double a_bytes = batch * m * k * e, b_bytes = batch * k * n * e, c_bytes = batch * m * n * eo;

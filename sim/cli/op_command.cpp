@@ -62,7 +62,7 @@ int op_command(const std::vector<std::string>& argv) {
     throw InputError("command line", "--kind", "collectives need a system of several chips; 'op' times one chip's ops");
 
   const models::OpCost cost = sim::node_cost(node, chip);
-  const double hbm_Bps = chip.memory.hbm_bandwidth_Bps * chip.memory.hbm_efficiency;
+  const double hbm_Bps = chip.memory.achievable_hbm_Bps();
   const double time = cost.time_alone(hbm_Bps);
   const double memory_s = cost.hbm_bytes / hbm_Bps;
   // What limits the op: its fixed latency, its own units (for a host copy, the host

@@ -27,7 +27,7 @@ Device::Device(sc_core::sc_module_name name, const Program& program, const model
       hub_(hub),
       index_(index),
       records_(records),
-      hbm_Bps_(chip.memory.hbm_bandwidth_Bps * chip.memory.hbm_efficiency) {
+      hbm_Bps_(chip.memory.achievable_hbm_Bps()) {
   waiting_.resize(program.ops.size());
   for (size_t i = 0; i < program.ops.size(); ++i) waiting_[i] = program.ops[i].dep_count;
   memory_in_use_ = program.static_bytes;

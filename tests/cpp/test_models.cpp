@@ -14,7 +14,7 @@ using models::GemmShape;
 namespace {
 
 double gemm_time(const models::ChipSpec& chip, GemmShape shape) {
-  return models::gemm_cost(chip, shape).time_alone(chip.memory.hbm_bandwidth_Bps * chip.memory.hbm_efficiency);
+  return models::gemm_cost(chip, shape).time_alone(chip.memory.achievable_hbm_Bps());
 }
 
 }  // namespace
@@ -90,7 +90,7 @@ TEST_CASE("vector ops are bound by bandwidth or by vector throughput", "[models]
   auto chip = models::load_preset("a100-sxm4-80gb");
   const models::VectorWork stream{1e9, 8e9, "bf16"};  // 1 FLOP per 8 bytes: memory-bound
   const auto base = models::vector_cost(chip, stream);
-  CHECK(base.hbm_bytes / (chip.memory.hbm_bandwidth_Bps * chip.memory.hbm_efficiency) > base.busy_s);
+  CHECK(base.hbm_bytes / chip.memory.achievable_hbm_Bps() > base.busy_s);
   const models::VectorWork heavy{1e12, 1e9, "fp32"};  // compute-bound
   const double heavy_time = models::vector_cost(chip, heavy).time_alone(1e12);
   chip.compute.vector_flops["fp32"] *= 2;
@@ -102,7 +102,7 @@ TEST_CASE("host copies are capped by the host link", "[models][copy]") {
   const double bytes = 1e9;
   const auto h2d = models::copy_cost(chip, models::CopyPath::kHostToDevice, bytes);
   const auto d2d = models::copy_cost(chip, models::CopyPath::kDeviceToDevice, bytes);
-  const double hbm = chip.memory.hbm_bandwidth_Bps * chip.memory.hbm_efficiency;
+  const double hbm = chip.memory.achievable_hbm_Bps();
   CHECK(h2d.time_alone(hbm) == Approx(chip.host_link.latency_s + bytes / chip.host_link.bandwidth_Bps));
   CHECK(d2d.time_alone(hbm) < h2d.time_alone(hbm));
   CHECK(d2d.hbm_bytes == 2 * bytes);

@@ -63,7 +63,7 @@ TEST_CASE("two memory-bound ops running together share HBM bandwidth", "[sim][hb
   CHECK(add_shared.end_s - add_shared.start_s > 1.3 * add_alone.makespan_s);
   // Bandwidth is conserved: together they take about as long as the bytes at full rate.
   const auto chip = models::load_preset("a100-sxm4-80gb");
-  const double rate = chip.memory.hbm_bandwidth_Bps * chip.memory.hbm_efficiency;
+  const double rate = chip.memory.achievable_hbm_Bps();
   const double bytes = copy_alone.devices[0].stats.hbm_bytes + add_alone.devices[0].stats.hbm_bytes;
   CHECK(both.makespan_s == Approx(bytes / rate).epsilon(0.02));
 }
@@ -84,7 +84,7 @@ TEST_CASE("the simulated time of one op equals the analytical model of that op",
   const auto chip = models::load_preset("a100-sxm4-80gb");
   const auto workload = test::workload_from_yaml("ops:\n  - {name: g, kind: gemm, shape: [4096, 8192, 1024], dtype: fp16}\n");
   const auto cost = sim::node_cost(workload.graphs[0].nodes[0], chip);
-  CHECK(result.makespan_s == Approx(cost.time_alone(chip.memory.hbm_bandwidth_Bps * chip.memory.hbm_efficiency)).epsilon(1e-6));
+  CHECK(result.makespan_s == Approx(cost.time_alone(chip.memory.achievable_hbm_Bps())).epsilon(1e-6));
 }
 
 TEST_CASE("measured durations are replayed as recorded", "[sim]") {
