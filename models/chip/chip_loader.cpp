@@ -60,18 +60,6 @@ std::vector<std::pair<int, int>> tile_shapes(YamlFields& f, const std::string& k
   return shapes;
 }
 
-// Copies `overrides` into `base` key by key, descending into mappings, so that an
-// override names only the fields it changes.
-void deep_merge(YAML::Node base, const YAML::Node& overrides, const std::string& file, const std::string& path) {
-  for (const auto& item : overrides) {
-    const std::string key = item.first.Scalar();
-    const std::string where = join_path(path, key);
-    if (!base[key]) throw InputError(file, where, "unknown chip field '" + key + "' (not in the preset schema)");
-    if (item.second.IsMap() && base[key].IsMap()) deep_merge(base[key], item.second, file, where);
-    else base[key] = YAML::Clone(item.second);
-  }
-}
-
 }  // namespace
 
 std::vector<std::string> preset_dirs() {
@@ -181,7 +169,7 @@ ChipSpec load_chip(const YAML::Node& node, const std::string& file, const std::s
   YAML::Node merged = YAML::Clone(load_yaml_file(preset_path));
   YAML::Node overrides = YAML::Clone(node);
   overrides.remove("preset");
-  deep_merge(merged, overrides, file, path);
+  merge_overrides(merged, overrides, file, path, "chip");
   ChipSpec chip = parse_chip(merged, file, path);
   chip.source_file = preset_path;
   return chip;

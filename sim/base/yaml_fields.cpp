@@ -24,6 +24,18 @@ std::string join_path(const std::string& parent, const std::string& key) {
   return parent.empty() ? key : parent + "." + key;
 }
 
+void merge_overrides(YAML::Node base, const YAML::Node& overrides, const std::string& file, const std::string& path,
+                     const std::string& what) {
+  if (!overrides.IsMap()) throw InputError(file, path, "expected a mapping of overrides");
+  for (const auto& item : overrides) {
+    const std::string key = item.first.Scalar();
+    const std::string where = join_path(path, key);
+    if (!base[key]) throw InputError(file, where, "unknown " + what + " field '" + key + "' (not in the preset schema)");
+    if (item.second.IsMap() && base[key].IsMap()) merge_overrides(base[key], item.second, file, where, what);
+    else base[key] = YAML::Clone(item.second);
+  }
+}
+
 YamlFields::YamlFields(YAML::Node node, std::string file, std::string path)
     : node_(node), file_(std::move(file)), path_(std::move(path)) {
   if (!node_.IsMap())
@@ -48,6 +60,10 @@ bool YamlFields::has(const std::string& key) const { return static_cast<bool>(no
 YAML::Node YamlFields::child(const std::string& key) {
   used_.insert(key);
   return node_[key];
+}
+
+YamlFields YamlFields::section(const std::string& key) {
+  return YamlFields(child(key), file_, join_path(path_, key));
 }
 
 YAML::Node YamlFields::need(const std::string& key) {

@@ -18,6 +18,7 @@ class YamlFields {
 
   bool has(const std::string& key) const;
   YAML::Node child(const std::string& key);  // marks key as used; null node if absent
+  YamlFields section(const std::string& key);  // a child mapping, read strictly in turn
 
   std::string required_string(const std::string& key);
   double required_number(const std::string& key);
@@ -51,6 +52,12 @@ class YamlFields {
 
 // Loads a YAML file; a missing file or a syntax error becomes an InputError naming it.
 YAML::Node load_yaml_file(const std::string& file);
+
+// Copies `overrides` into `base` key by key, descending into mappings, so that an
+// override names only the fields it changes. A key that `base` lacks is an error
+// ("unknown <what> field").
+void merge_overrides(YAML::Node base, const YAML::Node& overrides, const std::string& file, const std::string& path,
+                     const std::string& what);
 
 // The dotted path of a child: join_path("system", "chip") == "system.chip".
 std::string join_path(const std::string& parent, const std::string& key);

@@ -9,5 +9,6 @@ namespace suanli::cli {
 int run_command(const std::vector<std::string>& args);
 int op_command(const std::vector<std::string>& args);
 int presets_command(const std::vector<std::string>& args);
+int collective_command(const std::vector<std::string>& args);
 
 }  // namespace suanli::cli

@@ -1,5 +1,7 @@
 #include "sim/core/collective_hub.h"
 
+#include <systemc>
+
 #include "sim/core/device.h"
 
 namespace suanli::sim {
@@ -7,7 +9,18 @@ namespace suanli::sim {
 void CollectiveHub::arrive(int collective) {
   CollectiveInstance& instance = instances_[collective];
   if (++instance.arrived < static_cast<int>(instance.members.size())) return;
-  for (int rank : instance.members) devices_[rank]->collective_released();
+  for (int rank : instance.members) devices_[rank]->collective_released(!instance.measured);
+  if (instance.measured) return;
+  try {
+    engine_->start(collective, instance.call);
+  } catch (const std::exception& e) {  // never let it unwind through the SystemC kernel
+    error_ = instance.label + ": " + e.what();
+    sc_core::sc_stop();
+  }
+}
+
+void CollectiveHub::collective_done(int collective) {
+  for (int rank : instances_[collective].members) devices_[rank]->collective_finished();
 }
 
 std::vector<std::string> CollectiveHub::unmatched() const {

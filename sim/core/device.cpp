@@ -113,12 +113,20 @@ void Device::start_op(int engine, uint32_t op_index, double now) {
   }
 }
 
-void Device::collective_released() {
+void Device::collective_released(bool on_network) {
   Slot& slot = slots_[kCommEngine];
   const double now = now_seconds();
+  slot.start_s = now;  // the collective's time starts when its last member arrives
+  if (on_network) return;  // collective_finished() ends it
   slot.phase = kDelay;
-  slot.start_s = now;
   slot.phase_end_s = now + program_.ops[slot.op].measured_s;
+  wake_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void Device::collective_finished() {
+  Slot& slot = slots_[kCommEngine];
+  slot.phase = kDelay;
+  slot.phase_end_s = now_seconds();
   wake_.notify(sc_core::SC_ZERO_TIME);
 }
 

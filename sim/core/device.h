@@ -44,8 +44,11 @@ class Device : public sc_core::sc_module {
   Device(sc_core::sc_module_name name, const Program& program, const models::ChipSpec& chip, CollectiveHub* hub,
          int index, std::vector<OpRecord>* records);
 
-  // The collective at the head of the comm engine may start now (all members arrived).
-  void collective_released();
+  // The collective at the head of the comm engine starts now (all members arrived):
+  // it takes its measured duration, or runs on the network until collective_finished().
+  void collective_released(bool on_network);
+  // The collective at the head of the comm engine has finished on the network.
+  void collective_finished();
 
   const DeviceStats& stats() const { return stats_; }
   const std::string& error() const { return error_; }

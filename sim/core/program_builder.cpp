@@ -55,6 +55,23 @@ CostKey cost_key(const Node& n) {
           static_cast<int>(n.memory.src), static_cast<int>(n.memory.dst), n.memory.bytes};
 }
 
+interconnect::CollectiveOp network_op(workload::Collective kind) {
+  using workload::Collective;
+  using interconnect::CollectiveOp;
+  switch (kind) {
+    case Collective::kAllReduce: return CollectiveOp::kAllReduce;
+    case Collective::kAllGather: return CollectiveOp::kAllGather;
+    case Collective::kReduceScatter: return CollectiveOp::kReduceScatter;
+    case Collective::kAllToAll: return CollectiveOp::kAllToAll;
+    case Collective::kBroadcast: return CollectiveOp::kBroadcast;
+    case Collective::kReduce: return CollectiveOp::kReduce;
+    case Collective::kBarrier: return CollectiveOp::kBarrier;
+    case Collective::kSend:
+    case Collective::kRecv: return CollectiveOp::kSendRecv;
+  }
+  return CollectiveOp::kAllReduce;
+}
+
 }  // namespace
 
 models::OpCost node_cost(const Node& node, const models::ChipSpec& chip) {
@@ -91,7 +108,8 @@ models::OpCost node_cost(const Node& node, const models::ChipSpec& chip) {
   return cost;
 }
 
-BuiltPrograms build_programs(const workload::Workload& workload, const std::vector<models::ChipSpec>& chips) {
+BuiltPrograms build_programs(const workload::Workload& workload, const std::vector<models::ChipSpec>& chips,
+                             bool has_network) {
   const std::string& origin = workload.source;
   if (workload.graphs.size() != chips.size())
     throw InputError(origin, "graphs", "workload has " + std::to_string(workload.graphs.size()) +
@@ -130,10 +148,10 @@ BuiltPrograms build_programs(const workload::Workload& workload, const std::vect
       if (node.measured_duration_ps) op.measured_s = static_cast<double>(*node.measured_duration_ps) * 1e-12;
 
       if (node.type == NodeType::kCommunication) {
-        if (op.measured_s < 0)
+        if (op.measured_s < 0 && !has_network)
           throw InputError(origin, node_field(graph, node),
-                           "communication op has no measured duration; chip-to-chip links are not modelled yet, "
-                           "so collectives can only be replayed from a trace (set 'duration')");
+                           "communication op has no measured duration and the system has no network to run it on; "
+                           "give the system a preset with a topology (system: {preset: dgx-h100}) or set 'duration'");
         std::vector<int> members = node.comm.group;
         if (node.comm.kind == workload::Collective::kSend || node.comm.kind == workload::Collective::kRecv) {
           if (node.comm.peer < 0 || node.comm.peer >= world || node.comm.peer == graph.rank)
@@ -160,6 +178,8 @@ BuiltPrograms build_programs(const workload::Workload& workload, const std::vect
           instance.label = std::string(to_string(node.comm.kind)) + " #" + std::to_string(occurrence) + " of '" + key + "'";
           instance.members = members;
           instance.ops.assign(members.size(), UINT32_MAX);
+          instance.call.op = network_op(node.comm.kind);
+          instance.call.devices = members;
           built.collectives.push_back(std::move(instance));
         }
         auto& instance = built.collectives[it->second];
@@ -167,6 +187,10 @@ BuiltPrograms build_programs(const workload::Workload& workload, const std::vect
           throw InputError(origin, node_field(graph, node), "collective " + instance.label + " has different groups on different ranks");
         const auto slot = std::lower_bound(members.begin(), members.end(), graph.rank) - members.begin();
         instance.ops[slot] = i;
+        // Members may disagree slightly (uneven all-to-all splits); the largest rules.
+        instance.call.bytes = std::max(instance.call.bytes, node.comm.bytes);
+        if (node.comm.kind == workload::Collective::kSend) instance.call.root = static_cast<int>(slot);
+        if (op.measured_s < 0) instance.measured = false;
         op.collective = it->second;
         op.host_bytes = 0;
         continue;

@@ -15,8 +15,10 @@ struct BuiltPrograms {
   std::vector<CollectiveInstance> collectives;
 };
 
-// chips[r] is the chip of the device that runs rank r.
-BuiltPrograms build_programs(const workload::Workload& workload, const std::vector<models::ChipSpec>& chips);
+// chips[r] is the chip of the device that runs rank r. Without a network, every
+// collective must carry measured durations.
+BuiltPrograms build_programs(const workload::Workload& workload, const std::vector<models::ChipSpec>& chips,
+                             bool has_network);
 
 // Cost of a single compute or memory node on a chip (also used by `suanli op`).
 models::OpCost node_cost(const workload::Node& node, const models::ChipSpec& chip);

@@ -7,6 +7,7 @@
 #include "sim/base/error.h"
 #include "sim/base/units.h"
 #include "sim/core/collective_hub.h"
+#include "interconnect/network/flow_network.h"
 #include "sim/core/program_builder.h"
 
 namespace suanli::sim {
@@ -41,11 +42,29 @@ class FreshKernel {
   sc_core::sc_simcontext* context_;
 };
 
+void collect_network(const interconnect::FlowNetwork& network, const interconnect::CollectiveEngine& engine,
+                     const CollectiveHub& hub, RunResult& result) {
+  const auto& stats = network.link_stats();
+  for (uint32_t l = 0; l < stats.size(); ++l)
+    if (stats[l].bytes > 0) result.links.push_back({l, stats[l].bytes, stats[l].busy_s});
+  result.flows = network.flow_records();
+  const auto& outcomes = engine.outcomes();
+  for (size_t c = 0; c < outcomes.size(); ++c)
+    if (!outcomes[c].algorithm.empty()) result.collectives.push_back({hub.instances()[c].label, outcomes[c]});
+  result.network = network.stats();
+  result.events += network.stats().activations;
+  result.payload_sent = network.payload_sent();
+  result.payload_delivered = network.payload_delivered();
+}
+
 }  // namespace
 
 RunResult simulate(const workload::Workload& workload, const SystemSpec& system, const RunOptions& options) {
   const auto wall_start = std::chrono::steady_clock::now();
-  BuiltPrograms built = build_programs(workload, system.devices);
+  if (system.topology && system.topology->device_vertex.size() < system.devices.size())
+    throw InputError("", "system", "the topology has " + std::to_string(system.topology->device_vertex.size()) +
+                                       " devices but the system runs " + std::to_string(system.devices.size()) + " ranks");
+  BuiltPrograms built = build_programs(workload, system.devices, system.topology != nullptr);
   RunResult result;
   size_t total_ops = 0;
   for (const auto& program : built.programs) total_ops += program.ops.size();
@@ -55,6 +74,12 @@ RunResult simulate(const workload::Workload& workload, const SystemSpec& system,
   {
     FreshKernel kernel;
     CollectiveHub hub(std::move(built.collectives));
+    std::unique_ptr<interconnect::FlowNetwork> network;
+    std::unique_ptr<interconnect::CollectiveEngine> engine;
+    if (system.topology) {
+      network = std::make_unique<interconnect::FlowNetwork>("network", *system.topology, options.record_ops);
+      engine = std::make_unique<interconnect::CollectiveEngine>(*network, system.tuning, &hub);
+    }
     std::vector<std::unique_ptr<Device>> devices;
     std::vector<Device*> by_rank;
     for (size_t d = 0; d < built.programs.size(); ++d) {
@@ -63,13 +88,15 @@ RunResult simulate(const workload::Workload& workload, const SystemSpec& system,
                                                  options.record_ops ? &result.ops : nullptr));
       by_rank.push_back(devices.back().get());
     }
-    hub.attach(by_rank);
+    hub.attach(by_rank, engine.get());
     const auto kernel_start = std::chrono::steady_clock::now();
     sc_core::sc_start();
+    error = hub.error();
     result.kernel_wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - kernel_start).count();
 
     for (size_t d = 0; d < devices.size() && error.empty(); ++d) {
       error = devices[d]->error();
+      if (error.empty()) continue;
       if (!error.empty() && devices[d]->failed_op() >= 0) {
         const auto& node = workload.graphs[d].nodes[devices[d]->failed_op()];
         error += " (node " + std::to_string(node.id) + " '" + node.name + "' allocates " +
@@ -94,6 +121,7 @@ RunResult simulate(const workload::Workload& workload, const SystemSpec& system,
       result.makespan_s = std::max(result.makespan_s, devices[d]->stats().last_end_s);
       result.events += devices[d]->stats().activations;
     }
+    if (network) collect_network(*network, *engine, hub, result);
     devices.clear();
   }
   if (!error.empty()) throw SimulationError(error);

@@ -6,6 +6,11 @@
 #include <string>
 #include <vector>
 
+#include <memory>
+
+#include "interconnect/collectives/collective_engine.h"
+#include "interconnect/collectives/protocol.h"
+#include "interconnect/topology/topology.h"
 #include "models/chip/chip_spec.h"
 #include "sim/core/device.h"
 #include "workloads/graph.h"
@@ -15,6 +20,21 @@ namespace suanli::sim {
 struct SystemSpec {
   std::string name;                       // preset or config name, for reports
   std::vector<models::ChipSpec> devices;  // device d runs rank d
+  // The network devices sit on (device d of the topology is device d here); null
+  // when the system has none, and then collectives need measured durations.
+  std::shared_ptr<const interconnect::Topology> topology;
+  interconnect::CollectiveTuning tuning = interconnect::default_tuning();
+};
+
+struct LinkResult {
+  uint32_t link;
+  double bytes;
+  double busy_s;
+};
+
+struct CollectiveResult {
+  std::string label;
+  interconnect::CollectiveOutcome outcome;  // algorithm, protocol, times, result bytes
 };
 
 struct RunOptions {
@@ -30,6 +50,11 @@ struct RunResult {
   double makespan_s = 0;
   std::vector<DeviceResult> devices;
   std::vector<OpRecord> ops;  // in completion order
+  std::vector<LinkResult> links;              // every link of the topology that carried bytes
+  std::vector<interconnect::FlowRecord> flows;  // when ops are recorded
+  std::vector<CollectiveResult> collectives;  // those that ran on the network
+  interconnect::NetworkStats network;
+  double payload_sent = 0, payload_delivered = 0;
   uint64_t events = 0;        // device method activations
   double wall_s = 0;         // whole run: preparing programs and simulating
   double kernel_wall_s = 0;  // inside the SystemC event loop only

@@ -1,0 +1,149 @@
+#include "sim/config/system_loader.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+
+#include "interconnect/topology/topology_builder.h"
+#include "interconnect/topology/topology_loader.h"
+#include "models/chip/chip_loader.h"
+#include "sim/base/error.h"
+#include "sim/base/yaml_fields.h"
+
+#ifndef SUANLI_SYSTEM_PRESET_DIR
+#define SUANLI_SYSTEM_PRESET_DIR "interconnect/presets"
+#endif
+
+namespace fs = std::filesystem;
+
+namespace suanli::config {
+namespace {
+
+std::vector<std::string> system_preset_dirs() {
+  std::vector<std::string> dirs;
+  if (const char* env = std::getenv("SUANLI_SYSTEM_PRESET_PATH")) {
+    std::stringstream list(env);
+    for (std::string dir; std::getline(list, dir, ':');)
+      if (!dir.empty()) dirs.push_back(dir);
+  }
+  dirs.push_back(SUANLI_SYSTEM_PRESET_DIR);
+  return dirs;
+}
+
+// collectives: {algorithm: auto}  or  {algorithm: {all_reduce: ring, all_to_all: direct}}
+interconnect::CollectiveTuning read_tuning(YamlFields& system) {
+  auto tuning = interconnect::default_tuning();
+  if (!system.has("collectives")) return tuning;
+  YamlFields f = system.section("collectives");
+  auto parse = [&](const std::string& name, const std::string& key) {
+    auto algorithm = interconnect::algorithm_from_string(name);
+    if (!algorithm) f.fail(key, "unknown algorithm '" + name + "'; expected auto, " + interconnect::kAlgorithmNames);
+    return *algorithm;
+  };
+  YAML::Node algorithm = f.child("algorithm");
+  if (algorithm && algorithm.IsScalar() && algorithm.Scalar() != "auto") {
+    const auto chosen = parse(algorithm.Scalar(), "algorithm");
+    for (int op = 0; op <= static_cast<int>(interconnect::CollectiveOp::kBarrier); ++op)
+      tuning.forced[static_cast<interconnect::CollectiveOp>(op)] = chosen;
+  } else if (algorithm && algorithm.IsMap()) {
+    YamlFields per_op = f.section("algorithm");
+    for (int op = 0; op <= static_cast<int>(interconnect::CollectiveOp::kBarrier); ++op) {
+      const auto which = static_cast<interconnect::CollectiveOp>(op);
+      const std::string name = per_op.optional_string(interconnect::to_string(which), "auto");
+      if (name != "auto") tuning.forced[which] = parse(name, std::string("algorithm.") + interconnect::to_string(which));
+    }
+    per_op.finish();
+  }
+  f.finish();
+  return tuning;
+}
+
+sim::SystemSpec parse_system(const YAML::Node& node, const std::string& file, const std::string& path, int64_t ranks) {
+  YamlFields f(node, file, path);
+  if (!f.has("chip")) f.fail("chip", "required field is missing (a chip preset name such as h100-sxm5-80gb)");
+  const models::ChipSpec chip = models::load_chip(f.child("chip"), file, join_path(path, "chip"));
+  sim::SystemSpec system;
+  const std::string name = f.optional_string("name", "");
+  f.optional_string("display_name", "");
+  int64_t available = 0;
+  if (f.has("node")) {
+    auto spec = interconnect::read_topology(f);
+    system.topology = std::make_shared<const interconnect::Topology>(interconnect::build_topology(spec));
+    available = spec.devices();
+    system.tuning = read_tuning(f);
+    if (f.has("devices")) {
+      const int64_t devices = f.optional_int("devices", available);
+      if (devices != available) f.fail("devices", "the topology holds " + std::to_string(available) + " devices; set nodes and node.devices instead");
+    }
+  } else {
+    available = f.optional_int("devices", ranks > 0 ? ranks : 1);
+    if (available < 1) f.fail("devices", "expected at least one device");
+  }
+  f.finish();
+  const int64_t used = ranks > 0 ? ranks : available;
+  if (used > available || (!system.topology && used != available))
+    throw InputError(file, join_path(path, "devices"),
+                     "the workload has " + std::to_string(used) + " ranks but the system has " + std::to_string(available) +
+                         " devices" + (system.topology ? "" : "; one rank runs on each device"));
+  system.name = name.empty() ? chip.name + " x" + std::to_string(available) : name;
+  system.devices.assign(static_cast<size_t>(used), chip);
+  return system;
+}
+
+}  // namespace
+
+std::vector<std::string> system_preset_names() {
+  std::vector<std::string> names;
+  for (const auto& dir : system_preset_dirs()) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec))
+      if (entry.path().extension() == ".yaml") names.push_back(entry.path().stem().string());
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+std::string system_preset_file(const std::string& name) {
+  for (const auto& dir : system_preset_dirs()) {
+    const fs::path candidate = fs::path(dir) / (name + ".yaml");
+    if (fs::exists(candidate)) return candidate.string();
+  }
+  std::string known;
+  for (const auto& n : system_preset_names()) known += (known.empty() ? "" : ", ") + n;
+  throw InputError("", "system", "unknown system preset '" + name + "'; known system presets: " + known);
+}
+
+sim::SystemSpec load_system(const YAML::Node& node, const std::string& file, const std::string& path, int64_t ranks) {
+  if (node && node.IsScalar()) return load_system_preset(node.Scalar(), ranks);
+  if (!node || !node.IsMap()) throw InputError(file, path, "expected a system preset name or a mapping");
+  if (!node["preset"]) return parse_system(node, file, path, ranks);
+  const std::string preset = node["preset"].as<std::string>("");
+  std::string preset_path;
+  try {
+    preset_path = system_preset_file(preset);
+  } catch (const InputError& e) {
+    throw InputError(file, join_path(path, "preset"), e.what());
+  }
+  YAML::Node merged = YAML::Clone(load_yaml_file(preset_path));
+  YAML::Node overrides = YAML::Clone(node);
+  overrides.remove("preset");
+  // `nodes` and `name` may be set even where the preset leaves them implicit.
+  for (const char* key : {"nodes", "name"})
+    if (overrides[key] && !merged[key]) merged[key] = overrides[key];
+  merge_overrides(merged, overrides, file, path, "system");
+  try {
+    return parse_system(merged, preset_path, "", ranks);
+  } catch (const InputError& e) {
+    if (overrides.size() == 0) throw;
+    throw InputError(file, path, std::string("with these overrides, ") + e.what());
+  }
+}
+
+sim::SystemSpec load_system_preset(const std::string& name, int64_t ranks) {
+  const std::string preset_path = system_preset_file(name);
+  return parse_system(load_yaml_file(preset_path), preset_path, "", ranks);
+}
+
+}  // namespace suanli::config
