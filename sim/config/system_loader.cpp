@@ -129,8 +129,8 @@ sim::SystemSpec load_system(const YAML::Node& node, const std::string& file, con
   YAML::Node merged = YAML::Clone(load_yaml_file(preset_path));
   YAML::Node overrides = YAML::Clone(node);
   overrides.remove("preset");
-  // `nodes` and `name` may be set even where the preset leaves them implicit.
-  for (const char* key : {"nodes", "name"})
+  // `nodes`, `name` and `collectives` may be set even where the preset leaves them implicit.
+  for (const char* key : {"nodes", "name", "collectives"})
     if (overrides[key] && !merged[key]) merged[key] = overrides[key];
   merge_overrides(merged, overrides, file, path, "system");
   try {
