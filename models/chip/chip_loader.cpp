@@ -1,18 +1,15 @@
 #include "models/chip/chip_loader.h"
 
 #include <algorithm>
-#include <cstdlib>
-#include <filesystem>
-#include <sstream>
 
 #include "sim/base/error.h"
+#include "sim/base/preset_files.h"
 #include "sim/base/yaml_fields.h"
 
 #ifndef SUANLI_PRESET_DIR
 #define SUANLI_PRESET_DIR "models/presets"
 #endif
 
-namespace fs = std::filesystem;
 
 namespace suanli::models {
 namespace {
@@ -62,37 +59,12 @@ std::vector<std::pair<int, int>> tile_shapes(YamlFields& f, const std::string& k
 
 }  // namespace
 
-std::vector<std::string> preset_dirs() {
-  std::vector<std::string> dirs;
-  if (const char* env = std::getenv("SUANLI_PRESET_PATH")) {
-    std::stringstream list(env);
-    for (std::string dir; std::getline(list, dir, ':');)
-      if (!dir.empty()) dirs.push_back(dir);
-  }
-  dirs.push_back(SUANLI_PRESET_DIR);
-  return dirs;
-}
+std::vector<std::string> preset_dirs() { return preset_search_dirs("SUANLI_PRESET_PATH", SUANLI_PRESET_DIR); }
 
-std::vector<std::string> preset_names() {
-  std::vector<std::string> names;
-  for (const auto& dir : preset_dirs()) {
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(dir, ec))
-      if (entry.path().extension() == ".yaml") names.push_back(entry.path().stem().string());
-  }
-  std::sort(names.begin(), names.end());
-  names.erase(std::unique(names.begin(), names.end()), names.end());
-  return names;
-}
+std::vector<std::string> preset_names() { return preset_names_in(preset_dirs()); }
 
 std::string preset_file(const std::string& name) {
-  for (const auto& dir : preset_dirs()) {
-    fs::path candidate = fs::path(dir) / (name + ".yaml");
-    if (fs::exists(candidate)) return candidate.string();
-  }
-  std::string known;
-  for (const auto& n : preset_names()) known += (known.empty() ? "" : ", ") + n;
-  throw InputError("", "chip", "unknown chip preset '" + name + "'; known presets: " + known);
+  return find_preset_file(preset_dirs(), name, "chip", "chip preset", "presets");
 }
 
 ChipSpec parse_chip(const YAML::Node& node, const std::string& file, const std::string& path) {

@@ -1,34 +1,24 @@
 #include "sim/config/system_loader.h"
 
 #include <algorithm>
-#include <cstdlib>
-#include <filesystem>
-#include <sstream>
 
 #include "interconnect/topology/topology_builder.h"
 #include "interconnect/topology/topology_loader.h"
 #include "models/chip/chip_loader.h"
 #include "sim/base/error.h"
+#include "sim/base/preset_files.h"
 #include "sim/base/yaml_fields.h"
 
 #ifndef SUANLI_SYSTEM_PRESET_DIR
 #define SUANLI_SYSTEM_PRESET_DIR "interconnect/presets"
 #endif
 
-namespace fs = std::filesystem;
 
 namespace suanli::config {
 namespace {
 
 std::vector<std::string> system_preset_dirs() {
-  std::vector<std::string> dirs;
-  if (const char* env = std::getenv("SUANLI_SYSTEM_PRESET_PATH")) {
-    std::stringstream list(env);
-    for (std::string dir; std::getline(list, dir, ':');)
-      if (!dir.empty()) dirs.push_back(dir);
-  }
-  dirs.push_back(SUANLI_SYSTEM_PRESET_DIR);
-  return dirs;
+  return preset_search_dirs("SUANLI_SYSTEM_PRESET_PATH", SUANLI_SYSTEM_PRESET_DIR);
 }
 
 // collectives: {algorithm: auto}  or  {algorithm: {all_reduce: ring, all_to_all: direct}}
@@ -93,26 +83,10 @@ sim::SystemSpec parse_system(const YAML::Node& node, const std::string& file, co
 
 }  // namespace
 
-std::vector<std::string> system_preset_names() {
-  std::vector<std::string> names;
-  for (const auto& dir : system_preset_dirs()) {
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(dir, ec))
-      if (entry.path().extension() == ".yaml") names.push_back(entry.path().stem().string());
-  }
-  std::sort(names.begin(), names.end());
-  names.erase(std::unique(names.begin(), names.end()), names.end());
-  return names;
-}
+std::vector<std::string> system_preset_names() { return preset_names_in(system_preset_dirs()); }
 
 std::string system_preset_file(const std::string& name) {
-  for (const auto& dir : system_preset_dirs()) {
-    const fs::path candidate = fs::path(dir) / (name + ".yaml");
-    if (fs::exists(candidate)) return candidate.string();
-  }
-  std::string known;
-  for (const auto& n : system_preset_names()) known += (known.empty() ? "" : ", ") + n;
-  throw InputError("", "system", "unknown system preset '" + name + "'; known system presets: " + known);
+  return find_preset_file(system_preset_dirs(), name, "system", "system preset", "system presets");
 }
 
 sim::SystemSpec load_system(const YAML::Node& node, const std::string& file, const std::string& path, int64_t ranks) {
