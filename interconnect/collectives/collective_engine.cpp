@@ -124,7 +124,6 @@ void CollectiveEngine::start(int id, const CollectiveCall& call) {
   r.id = id;
   r.choice = found->second;
   r.phase = -1;
-  r.members = call.devices;
   if (outcomes_.size() <= static_cast<size_t>(id)) outcomes_.resize(id + 1);
   CollectiveOutcome& out = outcomes_[id];
   out.algorithm = to_string(r.choice->plan.algorithm);
@@ -133,10 +132,10 @@ void CollectiveEngine::start(int id, const CollectiveCall& call) {
   out.bytes = call.bytes;
   out.result_bytes = r.choice->plan.local_result_bytes;
   // The protocol's launch latency first, as a delay on the first member's device.
-  const Vertex first = network_.topology().device_vertex[call.devices.front()];
+  r.anchor = network_.topology().device_vertex[call.devices.front()];
   const double base = r.choice->protocol->latency[latency_class(r.choice->plan.algorithm)].base_s;
   r.outstanding = 1;
-  network_.start_flow(first, first, 0, base, 0, this, static_cast<uint64_t>(slot) << 32 | 0xffffffffu, id);
+  network_.start_flow(r.anchor, r.anchor, 0, base, 0, this, static_cast<uint64_t>(slot) << 32 | 0xffffffffu, id);
 }
 
 void CollectiveEngine::start_phase(uint32_t slot) {
@@ -164,9 +163,7 @@ void CollectiveEngine::start_phase(uint32_t slot) {
   }
   if (r.outstanding == 0) {  // an empty phase (a ring of one): go on at once
     r.outstanding = 1;
-    network_.start_flow(phase.flows.empty() ? t.device_vertex[r.members.front()] : phase.flows.front().from,
-                        phase.flows.empty() ? t.device_vertex[r.members.front()] : phase.flows.front().from, 0, 0, 0, this,
-                        static_cast<uint64_t>(slot) << 32 | 0xffffffffu, r.id);
+    network_.start_flow(r.anchor, r.anchor, 0, 0, 0, this, static_cast<uint64_t>(slot) << 32 | 0xffffffffu, r.id);
   }
 }
 

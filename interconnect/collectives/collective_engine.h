@@ -60,7 +60,7 @@ class CollectiveEngine : public FlowListener {
     std::shared_ptr<const Choice> choice;
     int phase = -1;
     size_t outstanding = 0;
-    std::vector<int> members;
+    Vertex anchor = 0;  // first member's device: where pure delays (launch, empty phases) run
   };
   void start_phase(uint32_t slot);
 
