@@ -17,6 +17,9 @@ struct Group {
   std::vector<Vertex> v;                    // member -> device vertex
   std::vector<std::vector<int>> by_node;    // members of each node present, rank order
   int per_node = 0;                         // members per node if every node has the same count, else 0
+  int devices_per_node = 0;
+  std::vector<int> device;                  // member -> device index
+  std::vector<int> member_of_device;        // device index -> member, or -1
   int n() const { return static_cast<int>(v.size()); }
   bool multi_node() const { return by_node.size() > 1; }
 };
@@ -24,8 +27,12 @@ struct Group {
 Group group_of(const CollectiveCall& call, const Topology& t) {
   Group g;
   std::map<int, std::vector<int>> nodes;
+  g.devices_per_node = t.spec.devices_per_node;
+  g.member_of_device.assign(t.device_vertex.size(), -1);
   for (size_t i = 0; i < call.devices.size(); ++i) {
     g.v.push_back(t.device_vertex[call.devices[i]]);
+    g.device.push_back(call.devices[i]);
+    g.member_of_device[call.devices[i]] = static_cast<int>(i);
     nodes[t.node_of_device(call.devices[i])].push_back(static_cast<int>(i));
   }
   for (auto& [node, members] : nodes) g.by_node.push_back(members);
@@ -39,6 +46,7 @@ Group group_of(const CollectiveCall& call, const Topology& t) {
 // NVLS with the network, and intra- with inter-node steps): in steady state all
 // phases share the links together, and each chunk still takes every phase's hops.
 void pipeline_phases(CollectivePlan& plan) {
+  for (auto& phase : plan.phases) phase.lockstep = true;
   if (plan.phases.size() < 2) return;
   PlanPhase merged;
   merged.hops = 0;
@@ -50,6 +58,7 @@ void pipeline_phases(CollectivePlan& plan) {
     merged.switch_reduction |= phase.switch_reduction;
   }
   merged.chunk_bytes = -1;
+  merged.lockstep = true;
   plan.phases = {std::move(merged)};
 }
 
@@ -61,10 +70,24 @@ CollectivePlan empty_plan(Algorithm algorithm, int n) {
 }
 
 // A ring through `order` (member indices): every member sends `bytes` to the next.
+// A step between nodes leaves from the member on the receiver's rail (the same
+// position in its node), reached over the chip links first: NCCL keeps a ring's
+// network hop on one rail (PXN, or a NIC shared through a PCIe switch), so it
+// crosses one leaf of a rail-optimised fabric instead of the spines.
 void add_ring(PlanPhase& phase, const Group& g, const std::vector<int>& order, double bytes, double result_bytes) {
   const size_t k = order.size();
   if (k < 2) return;
-  for (size_t i = 0; i < k; ++i) phase.flows.push_back({g.v[order[i]], g.v[order[(i + 1) % k]], bytes, result_bytes});
+  for (size_t i = 0; i < k; ++i) {
+    const int a = order[i], b = order[(i + 1) % k];
+    const int node_a = g.device[a] / g.devices_per_node, node_b = g.device[b] / g.devices_per_node;
+    const int peer = node_a == node_b ? -1 : g.member_of_device[node_a * g.devices_per_node + g.device[b] % g.devices_per_node];
+    if (peer >= 0 && peer != a) {
+      phase.flows.push_back({g.v[a], g.v[peer], bytes, 0});
+      phase.flows.push_back({g.v[peer], g.v[b], bytes, result_bytes});
+    } else {
+      phase.flows.push_back({g.v[a], g.v[b], bytes, result_bytes});
+    }
+  }
 }
 
 // NCCL runs one ring per channel; across nodes each channel enters every node at a
@@ -86,6 +109,7 @@ std::optional<CollectivePlan> ring(const CollectiveCall& call, const Group& g) {
   const double s = call.bytes;
   CollectivePlan plan = empty_plan(Algorithm::kRing, n);
   PlanPhase phase;
+  phase.lockstep = true;
   const auto channels = ring_channels(g);
   const double per_channel = s / channels.size();
   switch (call.op) {
@@ -145,6 +169,7 @@ std::optional<CollectivePlan> tree(const CollectiveCall& call, const Group& g) {
   CollectivePlan plan = empty_plan(Algorithm::kTree, n);
   PlanPhase phase;
   phase.chunk_bytes = -1;
+  phase.lockstep = true;
   if (call.op == Op::kAllReduce) {
     // NCCL's double binary tree between nodes, a chain inside each node; one tree
     // per channel, channels entering each node at different members.
@@ -402,6 +427,7 @@ std::optional<CollectivePlan> in_switch(const CollectiveCall& call, const Group&
     if (!nodes_reduce) return std::nullopt;
     PlanPhase phase;
     phase.switch_reduction = true;
+    phase.lockstep = true;
     const Vertex sw = node_switch_of(0);
     const double up = call.op == Op::kAllGather ? s / n : s;
     const double down = call.op == Op::kReduceScatter ? s / n : s;

@@ -147,20 +147,25 @@ void CollectiveEngine::start_phase(uint32_t slot) {
   const int qps = t.spec.nic.queue_pairs;
   const bool crosses = phase_crosses_network(phase, network_.router());
   r.outstanding = 0;
+  std::vector<FlowStart> starts;
+  auto flush = [&] {  // a phase in lockstep goes as one group; otherwise each connection on its own
+    network_.start_flows(starts, phase.lockstep, this, r.id);
+    starts.clear();
+  };
   for (uint32_t f = 0; f < phase.flows.size(); ++f) {
     const PlanFlow& flow = phase.flows[f];
     const Route& route = network_.router().route(flow.from, flow.to);
     const double bytes = carried_bytes(flow, phase, *choice.protocol, cls == kTreeLatency, t);
     const double delay = extra_delay(flow, phase, *choice.protocol, cls, route, crosses, t.spec.nic.message_overhead_s);
     // Over the network a connection spreads over its queue pairs, each hashed
-    // onto its own path.
+    // onto its own path; they split the data evenly and so move together.
     const int split = route.crosses_network ? qps : 1;
-    for (int q = 0; q < split; ++q) {
-      ++r.outstanding;
-      network_.start_flow(flow.from, flow.to, bytes / split, delay, static_cast<uint32_t>(q), this,
-                          static_cast<uint64_t>(slot) << 32 | f, r.id);
-    }
+    for (int q = 0; q < split; ++q)
+      starts.push_back({flow.from, flow.to, bytes / split, delay, static_cast<uint32_t>(q), static_cast<uint64_t>(slot) << 32 | f});
+    r.outstanding += split;
+    if (!phase.lockstep) flush();
   }
+  if (!starts.empty()) flush();
   if (r.outstanding == 0) {  // an empty phase (a ring of one): go on at once
     r.outstanding = 1;
     network_.start_flow(r.anchor, r.anchor, 0, 0, 0, this, static_cast<uint64_t>(slot) << 32 | 0xffffffffu, r.id);

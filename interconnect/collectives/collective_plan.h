@@ -44,6 +44,10 @@ struct PlanPhase {
   int network_hops = -1;  // of those, steps that cross a NIC; -1: all if any flow does
   double chunk_bytes = 0; // pipelined chunk; > 0 adds the fill of hops-1 chunks
   bool switch_reduction = false;  // flows feed or leave in-switch reduction
+  // The flows carry the chunks of one pipeline, so they advance together at the
+  // pace of the slowest (ring, tree, in-switch); otherwise each goes at its own
+  // pace (the exchanges of halving-doubling, all-to-all).
+  bool lockstep = false;
 };
 
 struct CollectivePlan {

@@ -90,6 +90,9 @@ int collective_command(const std::vector<std::string>& argv) {
           .field("algorithm", t.algorithm)
           .field("protocol", t.protocol)
           .field("wall_s", t.run.wall_s)
+          .field("flows", static_cast<double>(t.run.network.flows))
+          .field("reshares", static_cast<double>(t.run.network.reshares))
+          .field("reshared_streams", static_cast<double>(t.run.network.reshared_streams))
           .end_object();
     }
     json.end_array().end_object();

@@ -19,6 +19,7 @@ class FlowDriver : public sc_core::sc_module, public FlowListener {
   struct Start {
     int from, to;
     double bytes;
+    bool lockstep = false;  // advances together with the other lockstep starts
   };
   SC_HAS_PROCESS(FlowDriver);
   FlowDriver(sc_core::sc_module_name name, FlowNetwork& net, std::vector<Start> starts)
@@ -31,8 +32,13 @@ class FlowDriver : public sc_core::sc_module, public FlowListener {
  private:
   void start() {
     const auto& t = net_.topology();
-    for (size_t i = 0; i < starts_.size(); ++i)
-      net_.start_flow(t.device_vertex[starts_[i].from], t.device_vertex[starts_[i].to], starts_[i].bytes, 0, 0, this, i, 0);
+    std::vector<FlowStart> group;
+    for (size_t i = 0; i < starts_.size(); ++i) {
+      const FlowStart f{t.device_vertex[starts_[i].from], t.device_vertex[starts_[i].to], starts_[i].bytes, 0, 0, i};
+      if (starts_[i].lockstep) group.push_back(f);
+      else net_.start_flows({f}, false, this, 0);
+    }
+    if (!group.empty()) net_.start_flows(group, true, this, 0);
   }
   FlowNetwork& net_;
   std::vector<Start> starts_;
@@ -71,6 +77,23 @@ TEST_CASE("Max-min fairness gives the unused share of a bottleneck to the flows 
   CHECK(done.at(1) == Approx(0.030).epsilon(1e-6));
   CHECK(done.at(2) == Approx(0.015).epsilon(1e-6));
   CHECK(done.at(3) == Approx(0.030).epsilon(1e-6));
+}
+
+TEST_CASE("Flows in lockstep go at the pace of the slowest and leave the rest to others", "[network]") {
+  // A pipeline of 0->1 (1 GB) and 2->3 (2 GB), next to lone flows 4->3 and 5->1
+  // (1 GB each). The down-link of 3 is shared by 2->3 and 4->3: 50 GB/s each, so
+  // the pipeline moves 2->3 at 50 and 0->1, half its size, at 25; 5->1 gets the
+  // 75 GB/s of 1's down-link that 0->1 leaves and ends at 13.3 ms. 4->3 ends at
+  // 20 ms; 2->3 then has 1 GB left at 100 GB/s, and both pipeline flows end at 30 ms.
+  const auto done = run_flows(switch_node(), {{0, 1, 1e9, true}, {2, 3, 2e9, true}, {4, 3, 1e9}, {5, 1, 1e9}});
+  CHECK(done.at(0) == Approx(0.030).epsilon(1e-6));
+  CHECK(done.at(1) == Approx(0.030).epsilon(1e-6));
+  CHECK(done.at(2) == Approx(0.020).epsilon(1e-6));
+  CHECK(done.at(3) == Approx(1.0 / 75).epsilon(1e-6));
+  // The same flows on their own: 0->1 and 5->1 split 1's down-link and end at 20 ms.
+  const auto apart = run_flows(switch_node(), {{0, 1, 1e9}, {2, 3, 2e9}, {4, 3, 1e9}, {5, 1, 1e9}});
+  CHECK(apart.at(0) == Approx(0.020).epsilon(1e-6));
+  CHECK(apart.at(3) == Approx(0.020).epsilon(1e-6));
 }
 
 TEST_CASE("Every byte sent is received, and every link carries what crossed it", "[network]") {
