@@ -35,14 +35,42 @@ std::string node_field(const workload::Graph& graph, const Node& node) {
   return "rank " + std::to_string(graph.rank) + ", node " + std::to_string(node.id) + " '" + node.name + "'";
 }
 
+// Ranks as ranges, "0-7,16-23": short enough for a label even at 16,384 ranks.
+std::string describe_ranks(const std::vector<int>& ranks) {
+  std::string text;
+  for (size_t i = 0; i < ranks.size();) {
+    size_t j = i;
+    while (j + 1 < ranks.size() && ranks[j + 1] == ranks[j] + 1) ++j;
+    if (!text.empty()) text += ",";
+    text += std::to_string(ranks[i]);
+    if (j > i) text += "-" + std::to_string(ranks[j]);
+    i = j + 1;
+  }
+  return text;
+}
+
+// Member lists, each kept once: a collective over 16,384 ranks appears on every
+// one of them, and comparing or printing its list per rank would be quadratic.
+class GroupTable {
+ public:
+  int id(const std::vector<int>& members) {
+    auto [it, fresh] = ids_.try_emplace(members, static_cast<int>(labels_.size()));
+    if (fresh) labels_.push_back(describe_ranks(members));
+    return it->second;
+  }
+  const std::string& label(int id) const { return labels_[id]; }
+
+ private:
+  std::map<std::vector<int>, int> ids_;
+  std::vector<std::string> labels_;
+};
+
 // The key under which the same collective is matched on every member.
-std::string collective_key(const Node& node, int rank, const std::vector<int>& members) {
+std::string collective_key(const Node& node, int rank, const std::string& group_label) {
   if (!node.comm.group_name.empty()) return node.comm.group_name;
   if (node.comm.kind == workload::Collective::kSend || node.comm.kind == workload::Collective::kRecv)
     return "p2p " + std::to_string(std::min(rank, node.comm.peer)) + "-" + std::to_string(std::max(rank, node.comm.peer));
-  std::string key = to_string(node.comm.kind);
-  for (int member : members) key += " " + std::to_string(member);
-  return key;
+  return std::string(to_string(node.comm.kind)) + " of ranks " + group_label;
 }
 
 // Transformer graphs repeat the same few shapes thousands of times; the cost of a
@@ -118,6 +146,10 @@ BuiltPrograms build_programs(const workload::Workload& workload, const std::vect
   BuiltPrograms built;
   std::map<std::pair<std::string, int>, int> instance_of;  // (key, occurrence) -> instance
   std::map<std::string, std::vector<int>> seen;           // key -> occurrences per rank
+  std::vector<int> instance_group;                        // instance -> group id
+  GroupTable groups;
+  std::vector<int> everyone(world);
+  for (int m = 0; m < world; ++m) everyone[m] = m;
 
   for (size_t r = 0; r < workload.graphs.size(); ++r) {
     const auto& graph = workload.graphs[r];
@@ -152,23 +184,25 @@ BuiltPrograms build_programs(const workload::Workload& workload, const std::vect
           throw InputError(origin, node_field(graph, node),
                            "communication op has no measured duration and the system has no network to run it on; "
                            "give the system a preset with a topology (system: {preset: dgx-h100}) or set 'duration'");
-        std::vector<int> members = node.comm.group;
+        std::vector<int> listed;
         if (node.comm.kind == workload::Collective::kSend || node.comm.kind == workload::Collective::kRecv) {
           if (node.comm.peer < 0 || node.comm.peer >= world || node.comm.peer == graph.rank)
             throw InputError(origin, node_field(graph, node) + ".peer",
                              "expected a peer rank in 0.." + std::to_string(world - 1) + " other than this rank");
-          members = {std::min(graph.rank, node.comm.peer), std::max(graph.rank, node.comm.peer)};
-        } else if (members.empty()) {
-          for (int m = 0; m < world; ++m) members.push_back(m);
+          listed = {std::min(graph.rank, node.comm.peer), std::max(graph.rank, node.comm.peer)};
+        } else if (!node.comm.group.empty()) {
+          listed = node.comm.group;
+          if (!std::is_sorted(listed.begin(), listed.end())) std::sort(listed.begin(), listed.end());
         }
-        std::sort(members.begin(), members.end());
+        const std::vector<int>& members = listed.empty() ? everyone : listed;
         for (int m : members)
           if (m < 0 || m >= world)
             throw InputError(origin, node_field(graph, node) + ".group",
                              "rank " + std::to_string(m) + " is not in the workload (ranks 0.." + std::to_string(world - 1) + ")");
         if (!std::binary_search(members.begin(), members.end(), graph.rank))
           throw InputError(origin, node_field(graph, node) + ".group", "the group does not include this rank");
-        const std::string key = collective_key(node, graph.rank, members);
+        const int group = groups.id(members);
+        const std::string key = collective_key(node, graph.rank, groups.label(group));
         auto& counts = seen[key];
         counts.resize(world, 0);
         const int occurrence = counts[r]++;
@@ -176,6 +210,7 @@ BuiltPrograms build_programs(const workload::Workload& workload, const std::vect
         if (fresh) {
           CollectiveInstance instance;
           instance.label = std::string(to_string(node.comm.kind)) + " #" + std::to_string(occurrence) + " of '" + key + "'";
+          instance_group.push_back(group);
           instance.members = members;
           instance.ops.assign(members.size(), UINT32_MAX);
           instance.call.op = network_op(node.comm.kind);
@@ -183,7 +218,7 @@ BuiltPrograms build_programs(const workload::Workload& workload, const std::vect
           built.collectives.push_back(std::move(instance));
         }
         auto& instance = built.collectives[it->second];
-        if (instance.members != members)
+        if (instance_group[it->second] != group)
           throw InputError(origin, node_field(graph, node), "collective " + instance.label + " has different groups on different ranks");
         const auto slot = std::lower_bound(members.begin(), members.end(), graph.rank) - members.begin();
         instance.ops[slot] = i;

@@ -49,6 +49,7 @@ void run(const Case& c) {
 }  // namespace
 
 int sc_main(int argc, char** argv) {
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
   if (argc >= 3) {
     Case c{argv[1], std::atoi(argv[2]), argc > 3 ? argv[3] : "", argc > 4 ? std::atof(argv[4]) : 1024.0 * 1024 * 1024};
     run(c);
