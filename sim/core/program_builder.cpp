@@ -209,7 +209,10 @@ BuiltPrograms build_programs(const workload::Workload& workload, const std::vect
         auto [it, fresh] = instance_of.try_emplace({key, occurrence}, static_cast<int>(built.collectives.size()));
         if (fresh) {
           CollectiveInstance instance;
-          instance.label = std::string(to_string(node.comm.kind)) + " #" + std::to_string(occurrence) + " of '" + key + "'";
+          const std::string over = !node.comm.group_name.empty() ? "group '" + node.comm.group_name + "'"
+                                   : members.size() == 2   ? "ranks " + std::to_string(members[0]) + " and " + std::to_string(members[1])
+                                                           : "ranks " + groups.label(group);
+          instance.label = std::string(to_string(node.comm.kind)) + " #" + std::to_string(occurrence) + " of " + over;
           instance_group.push_back(group);
           instance.members = members;
           instance.ops.assign(members.size(), UINT32_MAX);

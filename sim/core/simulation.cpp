@@ -17,12 +17,17 @@ namespace {
 void collect_network(const interconnect::FlowNetwork& network, const interconnect::CollectiveEngine& engine,
                      const CollectiveHub& hub, RunResult& result) {
   const auto& stats = network.link_stats();
-  for (uint32_t l = 0; l < stats.size(); ++l)
-    if (stats[l].bytes > 0) result.links.push_back({l, stats[l].bytes, stats[l].busy_s});
-  result.flows = network.flow_records();
+  for (uint32_t l = 0; l < stats.size(); ++l) result.links.push_back({l, stats[l].bytes, stats[l].busy_s});
   const auto& outcomes = engine.outcomes();
+  std::vector<int64_t> position(outcomes.size(), -1);  // collective instance -> index in result.collectives
   for (size_t c = 0; c < outcomes.size(); ++c)
-    if (!outcomes[c].algorithm.empty()) result.collectives.push_back({hub.instances()[c].label, outcomes[c]});
+    if (!outcomes[c].algorithm.empty()) {
+      position[c] = static_cast<int64_t>(result.collectives.size());
+      result.collectives.push_back({hub.instances()[c].label, outcomes[c]});
+    }
+  result.flows = network.flow_records();
+  for (auto& flow : result.flows)
+    flow.tag = flow.tag >= 0 && flow.tag < static_cast<int64_t>(position.size()) ? position[flow.tag] : -1;
   result.network = network.stats();
   result.events += network.stats().activations;
   result.payload_sent = network.payload_sent();

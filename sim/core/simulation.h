@@ -50,8 +50,10 @@ struct RunResult {
   double makespan_s = 0;
   std::vector<DeviceResult> devices;
   std::vector<OpRecord> ops;  // in completion order
-  std::vector<LinkResult> links;              // every link of the topology that carried bytes
-  std::vector<interconnect::FlowRecord> flows;  // when ops are recorded
+  std::vector<LinkResult> links;              // every link of the topology, by link index
+  // When ops are recorded; a flow's tag is the index of its collective in
+  // `collectives`, or -1.
+  std::vector<interconnect::FlowRecord> flows;
   std::vector<CollectiveResult> collectives;  // those that ran on the network
   interconnect::NetworkStats network;
   double payload_sent = 0, payload_delivered = 0;

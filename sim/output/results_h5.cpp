@@ -36,6 +36,30 @@ struct DeviceRow {
   double end_s, flops, hbm_bytes, host_link_bytes, peak_memory_bytes, hbm_capacity_bytes;
 };
 
+struct LinkRow {
+  uint32_t link;
+  const char* name;
+  const char* kind;
+  const char* from;
+  const char* to;
+  double capacity_Bps, bytes, busy_s, utilisation, busy_fraction;
+};
+
+struct CollectiveRow {
+  int64_t collective;
+  const char* label;
+  const char* algorithm;
+  const char* protocol;
+  double bytes, start_s, end_s, duration_s, algbw_Bps;
+};
+
+struct FlowRow {
+  int64_t collective;  // row in the collectives table, or -1
+  const char* from;
+  const char* to;
+  double bytes, start_s, end_s, duration_s;
+};
+
 const H5::StrType& text_type() {
   static const H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
   return type;
@@ -67,6 +91,67 @@ void text_attribute(H5::H5Object& object, const char* name, const std::string& v
 void number_attribute(H5::H5Object& object, const char* name, double value) {
   H5::Attribute attribute = object.createAttribute(name, H5::PredType::NATIVE_DOUBLE, H5::DataSpace(H5S_SCALAR));
   attribute.write(H5::PredType::NATIVE_DOUBLE, &value);
+}
+
+// Network tables: every link with its bytes and utilisation (bytes over what the
+// link could carry in the whole run), the collectives that ran on the network,
+// and their flows. Empty when the system has no network.
+void write_network_tables(H5::H5File& file, const RunContext& run) {
+  const auto& r = run.result;
+  const interconnect::Topology* t = run.system.topology.get();
+  std::vector<LinkRow> links;
+  if (t) {
+    for (const auto& l : r.links) {
+      const auto& info = t->link(l.link);
+      const auto& ends = t->link_ends[l.link];
+      const double could_carry = info.capacity_Bps * r.makespan_s;
+      links.push_back({l.link, nullptr, interconnect::to_string(info.kind), t->graph[ends.first].name.c_str(),
+                       t->graph[ends.second].name.c_str(), info.capacity_Bps, l.bytes, l.busy_s,
+                       could_carry > 0 ? l.bytes / could_carry : 0.0, r.makespan_s > 0 ? l.busy_s / r.makespan_s : 0.0});
+    }
+  }
+  std::vector<std::string> link_names;  // "from->to", kept alive while rows point at them
+  link_names.reserve(links.size());
+  for (auto& row : links) {
+    link_names.push_back(t->link_name(row.link));
+    row.name = link_names.back().c_str();
+  }
+  H5::CompType link_type(sizeof(LinkRow));
+  link_type.insertMember("link", HOFFSET(LinkRow, link), H5::PredType::NATIVE_UINT32);
+  link_type.insertMember("name", HOFFSET(LinkRow, name), text_type());
+  link_type.insertMember("kind", HOFFSET(LinkRow, kind), text_type());
+  link_type.insertMember("from", HOFFSET(LinkRow, from), text_type());
+  link_type.insertMember("to", HOFFSET(LinkRow, to), text_type());
+  insert_doubles(link_type, HOFFSET(LinkRow, capacity_Bps), {"capacity_Bps", "bytes", "busy_s", "utilisation", "busy_fraction"});
+  write_table(file, "links", link_type, links);
+
+  std::vector<CollectiveRow> collectives;
+  for (size_t c = 0; c < r.collectives.size(); ++c) {
+    const auto& col = r.collectives[c];
+    const auto& o = col.outcome;
+    const double duration = o.end_s - o.start_s;
+    collectives.push_back({static_cast<int64_t>(c), col.label.c_str(), o.algorithm.c_str(), o.protocol.c_str(), o.bytes,
+                           o.start_s, o.end_s, duration, duration > 0 ? o.bytes / duration : 0.0});
+  }
+  H5::CompType collective_type(sizeof(CollectiveRow));
+  collective_type.insertMember("collective", HOFFSET(CollectiveRow, collective), H5::PredType::NATIVE_INT64);
+  collective_type.insertMember("label", HOFFSET(CollectiveRow, label), text_type());
+  collective_type.insertMember("algorithm", HOFFSET(CollectiveRow, algorithm), text_type());
+  collective_type.insertMember("protocol", HOFFSET(CollectiveRow, protocol), text_type());
+  insert_doubles(collective_type, HOFFSET(CollectiveRow, bytes), {"bytes", "start_s", "end_s", "duration_s", "algbw_Bps"});
+  write_table(file, "collectives", collective_type, collectives);
+
+  std::vector<FlowRow> flows;
+  if (t)
+    for (const auto& f : r.flows)
+      flows.push_back({f.tag, t->graph[f.from].name.c_str(), t->graph[f.to].name.c_str(), f.bytes, f.start_s, f.end_s,
+                       f.end_s - f.start_s});
+  H5::CompType flow_type(sizeof(FlowRow));
+  flow_type.insertMember("collective", HOFFSET(FlowRow, collective), H5::PredType::NATIVE_INT64);
+  flow_type.insertMember("from", HOFFSET(FlowRow, from), text_type());
+  flow_type.insertMember("to", HOFFSET(FlowRow, to), text_type());
+  insert_doubles(flow_type, HOFFSET(FlowRow, bytes), {"bytes", "start_s", "end_s", "duration_s"});
+  write_table(file, "flows", flow_type, flows);
 }
 
 }  // namespace
@@ -121,6 +206,7 @@ void write_results_h5(const RunContext& run, const std::string& path) {
     insert_doubles(device_type, HOFFSET(DeviceRow, end_s),
                    {"end_s", "flops", "hbm_bytes", "host_link_bytes", "peak_memory_bytes", "hbm_capacity_bytes"});
     write_table(file, "devices", device_type, devices);
+    write_network_tables(file, run);
 
     H5::Group root = file.openGroup("/");
     text_attribute(root, "suanli_version", SUANLI_VERSION);

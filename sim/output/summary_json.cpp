@@ -26,6 +26,19 @@ void write_summary_json(const RunContext& run, std::ostream& out) {
   json.field("total_flops", flops);
   json.field("achieved_flops_per_s", r.makespan_s > 0 ? flops / r.makespan_s : 0.0);
   json.key("bytes_moved").begin_object().field("hbm", hbm).field("host_link", host).end_object();
+  if (const auto* t = run.system.topology.get()) {  // the busiest link says where the network binds
+    const sim::LinkResult* busiest = nullptr;
+    for (const auto& l : r.links)
+      if (!busiest || l.bytes / t->link(l.link).capacity_Bps > busiest->bytes / t->link(busiest->link).capacity_Bps) busiest = &l;
+    const double could_carry = busiest ? t->link(busiest->link).capacity_Bps * r.makespan_s : 0;
+    json.key("network").begin_object();
+    json.field("collectives", static_cast<unsigned long long>(r.collectives.size()));
+    json.field("flows", static_cast<unsigned long long>(r.network.flows));
+    json.field("payload_bytes", r.payload_delivered);
+    json.field("busiest_link", busiest ? t->link_name(busiest->link) : std::string());
+    json.field("busiest_link_utilisation", could_carry > 0 ? busiest->bytes / could_carry : 0.0);
+    json.end_object();
+  }
   json.field("events", static_cast<unsigned long long>(r.events));
   json.field("wall_time_s", r.wall_s);
   json.key("devices").begin_array();
