@@ -9,7 +9,8 @@ namespace suanli::sim {
 void CollectiveHub::arrive(int collective) {
   CollectiveInstance& instance = instances_[collective];
   if (++instance.arrived < static_cast<int>(instance.members.size())) return;
-  for (int rank : instance.members) devices_[rank]->collective_released(!instance.measured);
+  for (size_t m = 0; m < instance.members.size(); ++m)
+    devices_[instance.members[m]]->collective_released(instance.ops[m], !instance.measured);
   if (instance.measured) return;
   try {
     engine_->start(collective, instance.call);
@@ -20,7 +21,8 @@ void CollectiveHub::arrive(int collective) {
 }
 
 void CollectiveHub::collective_done(int collective) {
-  for (int rank : instances_[collective].members) devices_[rank]->collective_finished();
+  const CollectiveInstance& instance = instances_[collective];
+  for (size_t m = 0; m < instance.members.size(); ++m) devices_[instance.members[m]]->collective_finished(instance.ops[m]);
 }
 
 std::vector<std::string> CollectiveHub::unmatched() const {

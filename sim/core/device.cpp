@@ -39,7 +39,7 @@ Device::Device(sc_core::sc_module_name name, const Program& program, const model
 
 void Device::start_of_simulation() {
   for (uint32_t i = 0; i < program_.ops.size(); ++i)
-    if (waiting_[i] == 0) ready_[program_.ops[i].engine].items.push_back(i);
+    if (waiting_[i] == 0) ready_[program_.ops[i].slot].items.push_back(i);
   wake_.notify(sc_core::SC_ZERO_TIME);
 }
 
@@ -64,7 +64,7 @@ void Device::advance_transfers(double now) {
 
 bool Device::step(double now) {
   bool changed = false;
-  for (int e = 0; e < kEngineCount; ++e) {
+  for (int e = 0; e < kSlotCount; ++e) {
     Slot& slot = slots_[e];
     if (slot.phase == kFixed && slot.phase_end_s <= now + kHalfTick) {
       enter_work(slot, now);
@@ -88,9 +88,9 @@ bool Device::step(double now) {
   return changed;
 }
 
-void Device::start_op(int engine, uint32_t op_index, double now) {
+void Device::start_op(int slot_index, uint32_t op_index, double now) {
   const ProgramOp& op = program_.ops[op_index];
-  Slot& slot = slots_[engine];
+  Slot& slot = slots_[slot_index];
   slot.op = op_index;
   slot.start_s = now;
   memory_in_use_ += op.alloc_bytes;
@@ -113,18 +113,19 @@ void Device::start_op(int engine, uint32_t op_index, double now) {
   }
 }
 
-void Device::collective_released(bool on_network) {
-  Slot& slot = slots_[kCommEngine];
+void Device::collective_released(uint32_t op, bool on_network) {
+  Slot& slot = slots_[program_.ops[op].slot];
   const double now = now_seconds();
   slot.start_s = now;  // the collective's time starts when its last member arrives
+  if (comm_running_++ == 0) comm_since_ = now;
   if (on_network) return;  // collective_finished() ends it
   slot.phase = kDelay;
   slot.phase_end_s = now + program_.ops[slot.op].measured_s;
   wake_.notify(sc_core::SC_ZERO_TIME);
 }
 
-void Device::collective_finished() {
-  Slot& slot = slots_[kCommEngine];
+void Device::collective_finished(uint32_t op) {
+  Slot& slot = slots_[program_.ops[op].slot];
   slot.phase = kDelay;
   slot.phase_end_s = now_seconds();
   wake_.notify(sc_core::SC_ZERO_TIME);
@@ -145,16 +146,18 @@ void Device::enter_work(Slot& slot, double now) {
   }
 }
 
-void Device::complete(int engine, double now) {
-  Slot& slot = slots_[engine];
+void Device::complete(int slot_index, double now) {
+  Slot& slot = slots_[slot_index];
   const uint32_t op_index = slot.op;
   const ProgramOp& op = program_.ops[op_index];
+  const int engine = op.engine;
   if (slot.phase == kWork && slot.cap_Bps > 0) share_dirty_ = true;
   slot.phase = kIdle;
   slot.cap_Bps = 0;
   slot.remaining_bytes = 0;
 
-  stats_.busy_s[engine] += now - slot.start_s;
+  if (engine != kCommEngine) stats_.busy_s[engine] += now - slot.start_s;
+  else if (--comm_running_ == 0) stats_.busy_s[engine] += now - comm_since_;  // time with any collective running
   ++stats_.ops[engine];
   stats_.flops += op.flops;
   stats_.hbm_bytes += op.hbm_bytes;
@@ -172,16 +175,16 @@ void Device::complete(int engine, double now) {
 
   for (uint32_t u = program_.user_begin[op_index]; u < program_.user_begin[op_index + 1]; ++u) {
     const uint32_t user = program_.users[u];
-    if (--waiting_[user] == 0) ready_[program_.ops[user].engine].items.push_back(user);
+    if (--waiting_[user] == 0) ready_[program_.ops[user].slot].items.push_back(user);
   }
 }
 
 void Device::reshare_bandwidth() {
   share_dirty_ = false;
-  double caps[kEngineCount], rates[kEngineCount];
-  int which[kEngineCount];
+  double caps[kSlotCount], rates[kSlotCount];
+  int which[kSlotCount];
   size_t count = 0;
-  for (int e = 0; e < kEngineCount; ++e)
+  for (int e = 0; e < kSlotCount; ++e)
     if (slots_[e].phase == kWork && slots_[e].cap_Bps > 0) {
       caps[count] = slots_[e].cap_Bps;
       which[count++] = e;
@@ -215,7 +218,7 @@ void Device::fail(const std::string& message) {
 
 std::vector<uint32_t> Device::unfinished_ops(size_t limit) const {
   std::vector<uint32_t> out;
-  for (int e = 0; e < kEngineCount && out.size() < limit; ++e)
+  for (int e = 0; e < kSlotCount && out.size() < limit; ++e)
     if (slots_[e].phase != kIdle) out.push_back(slots_[e].op);
   for (uint32_t i = 0; i < waiting_.size() && out.size() < limit; ++i)
     if (waiting_[i] > 0) out.push_back(i);

@@ -44,11 +44,12 @@ class Device : public sc_core::sc_module {
   Device(sc_core::sc_module_name name, const Program& program, const models::ChipSpec& chip, CollectiveHub* hub,
          int index, std::vector<OpRecord>* records);
 
-  // The collective at the head of the comm engine starts now (all members arrived):
-  // it takes its measured duration, or runs on the network until collective_finished().
-  void collective_released(bool on_network);
-  // The collective at the head of the comm engine has finished on the network.
-  void collective_finished();
+  // Collective op `op`, at the head of its comm stream, starts now (all members
+  // arrived): it takes its measured duration, or runs on the network until
+  // collective_finished(op).
+  void collective_released(uint32_t op, bool on_network);
+  // Collective op `op` has finished on the network.
+  void collective_finished(uint32_t op);
 
   const DeviceStats& stats() const { return stats_; }
   const std::string& error() const { return error_; }
@@ -78,9 +79,9 @@ class Device : public sc_core::sc_module {
   void on_wake();
   void advance_transfers(double now);
   bool step(double now);  // one pass over the engines; true if anything changed
-  void start_op(int engine, uint32_t op, double now);
+  void start_op(int slot, uint32_t op, double now);
   void enter_work(Slot& slot, double now);
-  void complete(int engine, double now);
+  void complete(int slot, double now);
   void reshare_bandwidth();
   void schedule_next(double now);
   void fail(const std::string& message);
@@ -92,8 +93,10 @@ class Device : public sc_core::sc_module {
   std::vector<OpRecord>* records_;
   double hbm_Bps_;
   std::vector<uint32_t> waiting_;  // unfinished dependencies per op
-  Queue ready_[kEngineCount];
-  Slot slots_[kEngineCount];
+  Queue ready_[kSlotCount];
+  Slot slots_[kSlotCount];
+  int comm_running_ = 0;     // collectives running on the comm streams
+  double comm_since_ = 0;    // when the comm engine last became busy
   double transfers_updated_s_ = 0;
   bool share_dirty_ = false;
   double memory_in_use_ = 0;

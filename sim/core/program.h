@@ -10,6 +10,11 @@
 namespace suanli::sim {
 
 enum Engine : uint8_t { kMatrixEngine = 0, kVectorEngine, kCopyEngine, kCommEngine, kEngineCount };
+// The comm engine runs one stream per communicator (as NCCL does), so a data-parallel
+// all-reduce never holds up a tensor-parallel one queued behind it. A rank with more
+// communicators than streams shares them round-robin.
+constexpr int kCommStreams = 8;
+constexpr int kSlotCount = kCommEngine + kCommStreams;  // where a device runs ops: one per engine, comm per stream
 const char* engine_name(int engine);
 
 struct ProgramOp {
@@ -24,6 +29,7 @@ struct ProgramOp {
   int32_t collective = -1; // index into the run's collective table, or -1
   uint32_t dep_count = 0;
   uint8_t engine = kVectorEngine;
+  uint8_t slot = kVectorEngine;  // the engine, or kCommEngine + the communicator's stream
 };
 
 struct Program {

@@ -159,6 +159,11 @@ BuiltPrograms build_programs(const workload::Workload& workload, const std::vect
     const auto& chip = chips[r];
     const auto deps = workload::dependency_indices(graph, origin);
     std::map<CostKey, models::OpCost> cost_cache;
+    struct Stream {
+      int index;
+      uint32_t last_op;
+    };
+    std::map<std::string, Stream> streams;  // communicator -> its comm stream on this rank
 
     Program program;
     program.rank = graph.rank;
@@ -173,6 +178,7 @@ BuiltPrograms build_programs(const workload::Workload& workload, const std::vect
       const Node& node = graph.nodes[i];
       ProgramOp& op = program.ops[i];
       op.engine = engine_for(node);
+      op.slot = op.engine;
       op.dep_count = static_cast<uint32_t>(deps[i].size());
       for (uint32_t d : deps[i]) users[d].push_back(i);
       op.alloc_bytes = node.alloc_bytes;
@@ -203,6 +209,15 @@ BuiltPrograms build_programs(const workload::Workload& workload, const std::vect
           throw InputError(origin, node_field(graph, node) + ".group", "the group does not include this rank");
         const int group = groups.id(members);
         const std::string key = collective_key(node, graph.rank, groups.label(group));
+        // Each communicator gets its own comm stream on this rank, in order of first use,
+        // and runs its collectives in program order, as NCCL runs a communicator's calls.
+        auto [stream, first] = streams.try_emplace(key, Stream{static_cast<int>(streams.size()), i});
+        op.slot = static_cast<uint8_t>(kCommEngine + stream->second.index % kCommStreams);
+        if (!first) {
+          ++op.dep_count;
+          users[stream->second.last_op].push_back(i);
+          stream->second.last_op = i;
+        }
         auto& counts = seen[key];
         counts.resize(world, 0);
         const int occurrence = counts[r]++;

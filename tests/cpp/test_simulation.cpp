@@ -145,3 +145,27 @@ ops:
 )");
   CHECK(result.devices[0].stats.peak_memory_bytes == Approx(18.0 * (1 << 30)));
 }
+
+TEST_CASE("collectives of different communicators do not wait for each other; one communicator keeps its order",
+          "[sim][collective]") {
+  // Rank 0 queues X (with rank 1) then Y (with rank 2). Rank 1 reaches X only at 2 ms;
+  // Y still runs at once on its own stream. Z, on X's communicator, waits for X.
+  const auto result = run_yaml(R"(
+ranks:
+  - ops:
+    - {name: x, kind: all_reduce, bytes: 1MiB, duration: 1ms, group: [0, 1]}
+    - {name: y, kind: all_reduce, bytes: 1MiB, duration: 1ms, group: [0, 2]}
+    - {name: z, kind: all_reduce, bytes: 1MiB, duration: 1ms, group: [0, 1]}
+  - ops:
+    - {name: late, kind: norm, shape: [1024, 1024], duration: 2ms}
+    - {name: x, kind: all_reduce, bytes: 1MiB, duration: 1ms, group: [0, 1], deps: [late]}
+    - {name: z, kind: all_reduce, bytes: 1MiB, duration: 1ms, group: [0, 1]}
+  - ops:
+    - {name: y, kind: all_reduce, bytes: 1MiB, duration: 1ms, group: [0, 2]}
+)");
+  CHECK(record_of(result, 0, 1).start_s == Approx(0));      // y
+  CHECK(record_of(result, 0, 1).end_s == Approx(1e-3));
+  CHECK(record_of(result, 0, 0).start_s == Approx(2e-3));   // x
+  CHECK(record_of(result, 0, 2).start_s == Approx(3e-3));   // z after x
+  CHECK(result.devices[0].stats.busy_s[sim::kCommEngine] == Approx(3e-3));  // 0-1, 2-3, 3-4 ms
+}
