@@ -10,5 +10,6 @@ int run_command(const std::vector<std::string>& args);
 int op_command(const std::vector<std::string>& args);
 int presets_command(const std::vector<std::string>& args);
 int collective_command(const std::vector<std::string>& args);
+int train_command(const std::vector<std::string>& args);
 
 }  // namespace suanli::cli

@@ -1,0 +1,23 @@
+#pragma once
+// Where one device's time went: compute, communication not hidden behind compute
+// (by kind, from the op name's prefix: "tp.", "pp.", "dp.", "ep."), the optimizer
+// ("opt."), and idle time (the pipeline bubble and waits for peers).
+#include <map>
+#include <string>
+
+#include "sim/core/simulation.h"
+#include "workloads/graph.h"
+
+namespace suanli::sim {
+
+struct TimeBreakdown {
+  double compute_s = 0;
+  std::map<std::string, double> exposed_comm_s;  // "tp", "pp", "dp", "ep", "other"
+  double optimizer_s = 0;
+  double idle_s = 0;  // nothing running, up to the run's end
+};
+
+// Needs the run's op records (RunOptions::record_ops).
+TimeBreakdown time_breakdown(const workload::Workload& workload, const RunResult& result, int device);
+
+}  // namespace suanli::sim

@@ -1,0 +1,30 @@
+#pragma once
+// One training iteration generated from a model and a parallel layout, simulated on
+// a system, and summarised in the numbers training people quote.
+#include <string>
+
+#include "sim/core/simulation.h"
+#include "sim/core/time_breakdown.h"
+#include "workloads/transformer/training_generator.h"
+
+namespace suanli::sim {
+
+struct TrainingReport {
+  workload::TrainingWorkload job;
+  RunResult run;
+  double iteration_time_s = 0;
+  double model_tflops_per_device = 0;  // model FLOPs (Megatron's count) per second per device
+  double mfu = 0;                      // of the chip's dense peak for the model's dtype
+  int critical_device = 0;             // the device that finished last
+  TimeBreakdown breakdown;             // of that device
+  double memory_peak_bytes_per_device = 0;  // largest simulated peak over devices
+  workload::RankMemory memory;             // model of the rank with the largest total
+};
+
+// Throws InputError for a layout that does not fit the model or the system, and
+// SimulationError for one that does not fit in memory (naming the device, what is
+// needed and what is there).
+TrainingReport run_training(const workload::ModelSpec& model, const workload::ParallelLayout& layout,
+                            const SystemSpec& system, const std::string& source);
+
+}  // namespace suanli::sim

@@ -1,0 +1,53 @@
+#pragma once
+// How a training job is split over devices, in Megatron-LM's terms, and where each
+// rank sits in it. Ranks are numbered tensor-parallel fastest, then data-parallel,
+// then pipeline (Megatron's default order), so a tensor-parallel group stays inside
+// a node whenever it fits in one.
+#include <string>
+#include <vector>
+
+#include "workloads/transformer/model_spec.h"
+
+namespace suanli::workload {
+
+enum class Recompute { kNone, kSelective, kFull };
+
+struct ParallelLayout {
+  int tp = 1, pp = 1, dp = 1;
+  int ep = 1;   // expert parallelism, inside data parallelism (divides dp)
+  int vpp = 1;  // model chunks per pipeline rank; > 1 is interleaved 1F1B
+  bool sequence_parallel = false;
+  int zero = 0;  // 0: plain data parallel; 1: optimizer states sharded (Megatron's distributed optimizer); 2: + gradients; 3: + parameters (FSDP)
+  Recompute recompute = Recompute::kNone;
+  long long global_batch = 0;
+  long long micro_batch = 1;
+  long long seq_length = 0;  // 0: the model's
+  // Gradient bucket: Megatron-Core's DDP default, max(40M, 1M x dp) parameters
+  // (megatron/core/distributed/distributed_data_parallel.py).
+  double bucket_parameters = 0;  // 0: that default
+  bool overlap_grad_reduce = true;
+
+  int world() const { return tp * pp * dp; }
+  long long microbatches() const { return global_batch / (micro_batch * dp); }
+};
+
+struct RankPlace {
+  int tp, dp, pp;
+};
+
+RankPlace place_of(const ParallelLayout& l, int rank);
+int rank_of(const ParallelLayout& l, int tp, int dp, int pp);
+// Members of the groups a rank belongs to, in rank order.
+std::vector<int> tp_group(const ParallelLayout& l, int rank);
+std::vector<int> dp_group(const ParallelLayout& l, int rank);
+std::vector<int> ep_group(const ParallelLayout& l, int rank);         // ranks sharing this rank's experts' tokens
+std::vector<int> expert_dp_group(const ParallelLayout& l, int rank);  // ranks holding the same experts
+
+// Throws InputError on `source` naming the option (Megatron's name) and what
+// would fit: TP not dividing heads, PP x VPP not dividing layers, batch sizes that
+// do not split, a world size that is not the device count.
+void check_layout(const ModelSpec& model, const ParallelLayout& layout, int devices, const std::string& source);
+
+const char* to_string(Recompute r);
+
+}  // namespace suanli::workload

@@ -1,0 +1,102 @@
+#include "workloads/transformer/training_memory.h"
+
+#include <algorithm>
+#include <map>
+
+#include "workloads/graph.h"
+#include "workloads/transformer/pipeline_schedule.h"
+
+namespace suanli::workload {
+namespace {
+
+// Bytes per parameter in mixed-precision Adam as Megatron-LM keeps them: bf16/fp16
+// weights, fp32 gradients (accumulated and reduced in fp32), fp32 master weights
+// and two fp32 moments.
+constexpr double kWeightBytes = 2, kGradBytes = 4, kOptimizerBytes = 12;
+
+long long sequence(const ModelSpec& m, const ParallelLayout& l) { return l.seq_length > 0 ? l.seq_length : m.seq_length; }
+
+}  // namespace
+
+std::vector<int> chunk_layers(const ModelSpec& m, const ParallelLayout& l, int stage, int chunk) {
+  const int per_chunk = m.layers / (l.pp * l.vpp);
+  std::vector<int> layers;
+  for (int i = 0; i < per_chunk; ++i) layers.push_back((chunk * l.pp + stage) * per_chunk + i);
+  return layers;
+}
+
+double layer_activation_bytes(const ModelSpec& m, const ParallelLayout& l, int layer) {
+  const double s = static_cast<double>(sequence(m, l)), b = static_cast<double>(l.micro_batch);
+  const double h = static_cast<double>(m.hidden), a = m.heads, t = l.tp;
+  const double sbh = s * b * h;
+  if (l.recompute == Recompute::kFull) return 2 * sbh / (l.sequence_parallel ? t : 1);  // the layer's input only
+  const double kv = static_cast<double>(m.kv_heads) / m.heads * m.head_dim * m.heads / h;  // K (or V) width over h
+  const double q = static_cast<double>(m.head_dim) * m.heads / h;
+  const double ffn = static_cast<double>(m.layer_ffn(layer));
+  const double fc1_out = ffn * (m.gated_mlp ? 2 : 1) / h;
+  // Per s*b*h, as in Korthikanti et al.: outside the tensor-parallel regions the two
+  // norm inputs (4), the attention and MLP inputs (2 + 2) and two dropout masks (2);
+  // inside them Q, K, V (2q + 4kv), the projection input (2q), the first MLP output
+  // and the activation output. GPT-3 (kv = q = 1, ffn = 4h) gives 10 and 24.
+  double mlp_inside = 2 * fc1_out + 2 * ffn / h;
+  if (m.layer_is_moe(layer)) mlp_inside *= m.moe.top_k * m.moe.capacity_factor;  // each token visits top_k experts
+  const double outside = 10, inside = 2 * q + 4 * kv + 2 * q + mlp_inside;
+  // Attention scores, softmax and dropout (5as/h): not kept with selective recompute.
+  const double scores = l.recompute == Recompute::kSelective ? 0 : 5 * a * s / h;
+  const double per_sbh = l.sequence_parallel ? (outside + inside + scores) / t : outside + (inside + scores) / t;
+  return per_sbh * sbh;
+}
+
+double rank_layer_parameters(const ModelSpec& m, const ParallelLayout& l, int layer, bool experts_only) {
+  const double norm = m.llama ? m.hidden : 2.0 * m.hidden;
+  if (!m.layer_is_moe(layer)) return experts_only ? 0 : (layer_parameters(m, layer) - 2 * norm) / l.tp + 2 * norm;
+  const double expert = mlp_parameters(m, m.moe.expert_ffn) - norm;
+  const double experts = m.moe.experts / l.ep * expert / l.tp;
+  if (experts_only) return experts;
+  const double shared = m.moe.shared_experts * expert / l.tp;
+  return (attention_parameters(m) - norm) / l.tp + 2 * norm + static_cast<double>(m.hidden) * m.moe.experts + shared + experts;
+}
+
+RankMemory rank_memory(const ModelSpec& m, const ParallelLayout& l, int rank) {
+  const RankPlace place = place_of(l, rank);
+  RankMemory mem;
+  double dense = 0, expert = 0;
+  for (int c = 0; c < l.vpp; ++c)
+    for (int layer : chunk_layers(m, l, place.pp, c)) {
+      const double e = rank_layer_parameters(m, l, layer, true);
+      expert += e;
+      dense += rank_layer_parameters(m, l, layer) - e;
+    }
+  const double table = static_cast<double>(m.vocab) * m.hidden / l.tp;
+  if (place.pp == 0) dense += table + (m.llama ? 0 : static_cast<double>(m.seq_length) * m.hidden);
+  if (place.pp == l.pp - 1 && (!m.tied_embeddings || l.pp > 1)) dense += table;  // the output layer (a copy when tied across stages)
+  mem.parameters = dense + expert;
+  // ZeRO shards over the ranks holding the same parameters: all of data parallelism
+  // for dense ones, data parallelism over expert parallelism for experts.
+  const double dense_dp = l.dp, expert_dp = static_cast<double>(l.dp) / l.ep;
+  auto sharded = [&](double bytes_per_param, int from_stage) {
+    return bytes_per_param * (l.zero >= from_stage ? dense / dense_dp + expert / expert_dp : dense + expert);
+  };
+  mem.weights = sharded(kWeightBytes, 3);
+  mem.gradients = sharded(kGradBytes, 2);
+  mem.optimizer = sharded(kOptimizerBytes, 1);
+
+  // Activations: the most micro-batches this rank holds between forward and backward.
+  const long long m_count = l.microbatches();
+  const auto steps = pipeline_schedule(place.pp, l.pp, static_cast<int>(m_count), l.vpp);
+  std::vector<double> chunk_bytes(l.vpp, 0);
+  for (int c = 0; c < l.vpp; ++c)
+    for (int layer : chunk_layers(m, l, place.pp, c)) chunk_bytes[c] += layer_activation_bytes(m, l, layer);
+  const double s = static_cast<double>(sequence(m, l)), b = static_cast<double>(l.micro_batch);
+  if (place.pp == l.pp - 1) chunk_bytes[l.vpp - 1] += 4 * s * b * m.vocab / l.tp;  // fp32 logits for the loss
+  double in_flight = 0;
+  for (const auto& step : steps) {
+    in_flight += (step.forward ? 1 : -1) * chunk_bytes[step.chunk];
+    mem.activations = std::max(mem.activations, in_flight);
+  }
+  const double message = s * b * m.hidden * dtype_bytes(m.dtype);
+  mem.buffers = (l.pp > 1 ? 2 * message / l.tp : 0) + (l.tp > 1 ? 2 * message : 0);
+  return mem;
+}
+
+}  // namespace suanli::workload
