@@ -68,6 +68,13 @@ struct Workload {
   std::string name;
   std::string source;
   std::vector<Graph> graphs;
+  // Ranks left out of the simulation because they run exactly what another rank
+  // runs (data-parallel replicas): mirror_of[r] is that rank, or -1. Empty: every
+  // rank is simulated. A mirrored rank's graph is empty; its share of every
+  // collective it belongs to still crosses the network, and its results are its
+  // model rank's.
+  std::vector<int> mirror_of;
+  bool mirrored(int rank) const { return !mirror_of.empty() && mirror_of[rank] >= 0; }
 };
 
 // Dependencies of every node as indices into graph.nodes (data and control merged,

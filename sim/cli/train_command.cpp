@@ -91,6 +91,7 @@ workload::ParallelLayout layout_from_args(const Args& args, const workload::Mode
   l.global_batch = integer(args, "global-batch-size", l.micro_batch * l.dp);
   l.seq_length = m.seq_length;
   l.overlap_grad_reduce = !args.flag("no-overlap-grad-reduce");
+  l.flash_attention = args.flag("use-flash-attn");
   return l;
 }
 
@@ -198,6 +199,7 @@ int train_command(const std::vector<std::string>& argv) {
              {"use-distributed-optimizer", "", "shard optimizer states over data parallelism (ZeRO-1)"},
              {"zero-stage", "N", "0-3 (3: FSDP-style parameter sharding)"},
              {"no-overlap-grad-reduce", "", "reduce gradients after backward instead of during it"},
+             {"use-flash-attn", "", "FlashAttention kernels (default: Megatron's unfused attention)"},
              {"json", "", "print JSON"},
              {"out", "DIR", "also write summary.json, results.h5 and timeline.json"}});
   if (!args.parse(argv)) return 0;

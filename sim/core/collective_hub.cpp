@@ -8,9 +8,9 @@ namespace suanli::sim {
 
 void CollectiveHub::arrive(int collective) {
   CollectiveInstance& instance = instances_[collective];
-  if (++instance.arrived < static_cast<int>(instance.members.size())) return;
+  if (++instance.arrived < instance.expected) return;
   for (size_t m = 0; m < instance.members.size(); ++m)
-    devices_[instance.members[m]]->collective_released(instance.ops[m], !instance.measured);
+    if (instance.ops[m] != UINT32_MAX) devices_[instance.members[m]]->collective_released(instance.ops[m], !instance.measured);
   if (instance.measured) return;
   try {
     engine_->start(collective, instance.call);
@@ -22,15 +22,16 @@ void CollectiveHub::arrive(int collective) {
 
 void CollectiveHub::collective_done(int collective) {
   const CollectiveInstance& instance = instances_[collective];
-  for (size_t m = 0; m < instance.members.size(); ++m) devices_[instance.members[m]]->collective_finished(instance.ops[m]);
+  for (size_t m = 0; m < instance.members.size(); ++m)
+    if (instance.ops[m] != UINT32_MAX) devices_[instance.members[m]]->collective_finished(instance.ops[m]);
 }
 
 std::vector<std::string> CollectiveHub::unmatched() const {
   std::vector<std::string> out;
   for (const auto& instance : instances_)
-    if (instance.arrived > 0 && instance.arrived < static_cast<int>(instance.members.size()))
+    if (instance.arrived > 0 && instance.arrived < instance.expected)
       out.push_back(instance.label + " (" + std::to_string(instance.arrived) + " of " +
-                    std::to_string(instance.members.size()) + " members arrived)");
+                    std::to_string(instance.expected) + " members arrived)");
   return out;
 }
 

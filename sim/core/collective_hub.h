@@ -19,6 +19,7 @@ struct CollectiveInstance {
   std::vector<uint32_t> ops;   // op index on each member, same order as members
   interconnect::CollectiveCall call;  // what the network runs (devices = members)
   bool measured = true;        // members replay their measured durations
+  int expected = 0;            // members that are simulated (not mirrors) and must arrive
   int arrived = 0;
 };
 

@@ -143,6 +143,15 @@ BuiltPrograms build_programs(const workload::Workload& workload, const std::vect
     throw InputError(origin, "graphs", "workload has " + std::to_string(workload.graphs.size()) +
                                            " ranks but the system has " + std::to_string(chips.size()) + " devices");
   const int world = static_cast<int>(chips.size());
+  if (!workload.mirror_of.empty()) {
+    if (workload.mirror_of.size() != workload.graphs.size())
+      throw InputError(origin, "mirror_of", "expected one entry per rank (" + std::to_string(workload.graphs.size()) + ")");
+    for (int r = 0; r < world; ++r) {
+      const int model = workload.mirror_of[r];
+      if (model >= 0 && (model >= world || workload.mirrored(model)))
+        throw InputError(origin, "mirror_of[" + std::to_string(r) + "]", "expected a simulated rank, got " + std::to_string(model));
+    }
+  }
   BuiltPrograms built;
   std::map<std::pair<std::string, int>, int> instance_of;  // (key, occurrence) -> instance
   std::map<std::string, std::vector<int>> seen;           // key -> occurrences per rank
@@ -157,6 +166,15 @@ BuiltPrograms build_programs(const workload::Workload& workload, const std::vect
       throw InputError(origin, "graphs[" + std::to_string(r) + "].rank",
                        "expected rank " + std::to_string(r) + " (graphs must be in rank order), got " + std::to_string(graph.rank));
     const auto& chip = chips[r];
+    if (workload.mirrored(static_cast<int>(r))) {  // runs what its model rank runs; nothing to build
+      if (!graph.nodes.empty())
+        throw InputError(origin, "graphs[" + std::to_string(r) + "]", "a mirrored rank must have no ops of its own");
+      Program program;
+      program.rank = graph.rank;
+      program.user_begin.assign(1, 0);
+      built.programs.push_back(std::move(program));
+      continue;
+    }
     const auto deps = workload::dependency_indices(graph, origin);
     std::map<CostKey, models::OpCost> cost_cache;
     struct Stream {
@@ -231,6 +249,7 @@ BuiltPrograms build_programs(const workload::Workload& workload, const std::vect
           instance_group.push_back(group);
           instance.members = members;
           instance.ops.assign(members.size(), UINT32_MAX);
+          for (int member : members) instance.expected += workload.mirrored(member) ? 0 : 1;
           instance.call.op = network_op(node.comm.kind);
           instance.call.devices = members;
           built.collectives.push_back(std::move(instance));
@@ -275,7 +294,7 @@ BuiltPrograms build_programs(const workload::Workload& workload, const std::vect
 
   for (const auto& instance : built.collectives)
     for (size_t s = 0; s < instance.members.size(); ++s)
-      if (instance.ops[s] == UINT32_MAX)
+      if (instance.ops[s] == UINT32_MAX && !workload.mirrored(instance.members[s]))
         throw InputError(origin, "rank " + std::to_string(instance.members[s]),
                          "collective " + instance.label + " is never issued on this rank, though other members issue it");
   return built;

@@ -95,7 +95,9 @@ RunResult simulate(const workload::Workload& workload, const SystemSpec& system,
               " (waiting for a collective or a dependency that never completes)";
     }
     for (size_t d = 0; d < devices.size(); ++d) {
-      result.devices.push_back({system.devices[d].name, devices[d]->stats()});
+      const int model = workload.mirrored(static_cast<int>(d)) ? workload.mirror_of[d] : static_cast<int>(d);
+      result.devices.push_back({system.devices[d].name, devices[model]->stats()});
+      if (model != static_cast<int>(d)) continue;
       result.makespan_s = std::max(result.makespan_s, devices[d]->stats().last_end_s);
       result.events += devices[d]->stats().activations;
     }

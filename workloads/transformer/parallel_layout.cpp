@@ -48,9 +48,10 @@ void check_layout(const ModelSpec& m, const ParallelLayout& l, int devices, cons
   if (m.kv_heads % l.tp != 0 && l.tp % m.kv_heads != 0)
     fail("--tensor-model-parallel-size", n(l.tp) + " and the " + n(m.kv_heads) + " key/value heads of " + m.name +
                                              " do not divide one another");
-  if (m.layers % (l.pp * l.vpp) != 0)
+  if (m.layers < l.pp * l.vpp)
     fail(l.vpp > 1 ? "--num-layers-per-virtual-pipeline-stage" : "--pipeline-model-parallel-size",
-         n(l.pp) + " pipeline stages x " + n(l.vpp) + " model chunks do not divide the " + n(m.layers) + " layers of " + m.name);
+         n(l.pp) + " pipeline stages x " + n(l.vpp) + " model chunks need at least as many layers; " + m.name + " has " +
+             n(m.layers));
   if (l.world() != devices)
     fail("--devices", "tensor " + n(l.tp) + " x pipeline " + n(l.pp) + " x data " + n(l.dp) + " = " + n(l.world()) +
                           " ranks, but the system has " + n(devices) + " devices");

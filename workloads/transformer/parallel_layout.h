@@ -26,6 +26,14 @@ struct ParallelLayout {
   // (megatron/core/distributed/distributed_data_parallel.py).
   double bucket_parameters = 0;  // 0: that default
   bool overlap_grad_reduce = true;
+  // FlashAttention (Megatron's --use-flash-attn): one fused kernel that never stores
+  // the scores. Without it, Megatron runs the scores GEMM, a fused scale-mask-softmax,
+  // dropout and the context GEMM, and keeps the scores for backward.
+  bool flash_attention = false;
+  // Simulate one data-parallel replica per expert-parallel group and mirror the
+  // rest: replicas run the same ops, and their gradient all-reduces still cross the
+  // network in full. Their pipeline sends are then missing from the fabric's load.
+  bool mirror_replicas = true;
 
   int world() const { return tp * pp * dp; }
   long long microbatches() const { return global_batch / (micro_batch * dp); }
@@ -44,7 +52,7 @@ std::vector<int> ep_group(const ParallelLayout& l, int rank);         // ranks s
 std::vector<int> expert_dp_group(const ParallelLayout& l, int rank);  // ranks holding the same experts
 
 // Throws InputError on `source` naming the option (Megatron's name) and what
-// would fit: TP not dividing heads, PP x VPP not dividing layers, batch sizes that
+// would fit: TP not dividing heads, fewer layers than pipeline chunks, batch sizes that
 // do not split, a world size that is not the device count.
 void check_layout(const ModelSpec& model, const ParallelLayout& layout, int devices, const std::string& source);
 

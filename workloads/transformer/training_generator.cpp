@@ -98,6 +98,41 @@ void tp_gather(RankWriter& w, const Context& c, const std::string& name) {
   if (c.l.tp > 1 && c.l.sequence_parallel) w.blocking("tp." + name, Collective::kAllGather, c.message, c.tp);
 }
 
+// Scores, softmax, dropout and the weighted sum of values: one FlashAttention
+// kernel, or Megatron's unfused path (two batched GEMMs around a fused
+// scale-mask-softmax and a dropout over every score).
+void core_attention_forward(RankWriter& w, const Context& c, int layer, char pass) {
+  const auto& m = c.m;
+  const long long heads = c.l.micro_batch * m.heads / c.l.tp, s = c.seq, d = m.head_dim;
+  if (c.l.flash_attention) {
+    w.compute(layer_name(pass, layer, "attn"), ComputeKind::kAttention, heads, s, s, d, true);
+    return;
+  }
+  w.compute(layer_name(pass, layer, "scores"), ComputeKind::kBatchedGemm, s, s, d, heads);
+  w.compute(layer_name(pass, layer, "softmax"), ComputeKind::kSoftmax, heads * s, s);
+  w.compute(layer_name(pass, layer, "drop"), ComputeKind::kElementwise, heads * s, s);
+  w.compute(layer_name(pass, layer, "context"), ComputeKind::kBatchedGemm, s, d, s, heads);
+}
+
+void core_attention_backward(RankWriter& w, const Context& c, int layer) {
+  const auto& m = c.m;
+  const long long heads = c.l.micro_batch * m.heads / c.l.tp, s = c.seq, d = m.head_dim;
+  if (c.l.flash_attention) {
+    // FlashAttention's backward does five matmul-sized products where its forward
+    // does two: priced as the forward kernel over 2.5x the heads.
+    w.compute(layer_name('b', layer, "attn"), ComputeKind::kAttention, (heads * 5 + 1) / 2, s, s, d, true);
+    return;
+  }
+  // Selective recomputation reruns the core attention from Q, K and V first.
+  if (c.l.recompute == Recompute::kSelective) core_attention_forward(w, c, layer, 'r');
+  w.compute(layer_name('b', layer, "contextp"), ComputeKind::kBatchedGemm, s, s, d, heads);  // d(probs) = dO V^T
+  w.compute(layer_name('b', layer, "contextv"), ComputeKind::kBatchedGemm, s, d, s, heads);  // dV = P^T dO
+  w.compute(layer_name('b', layer, "drop"), ComputeKind::kElementwise, heads * s, s);
+  w.compute(layer_name('b', layer, "softmax"), ComputeKind::kSoftmax, heads * s, s);
+  w.compute(layer_name('b', layer, "scoresq"), ComputeKind::kBatchedGemm, s, d, s, heads);  // dQ = dS K
+  w.compute(layer_name('b', layer, "scoresk"), ComputeKind::kBatchedGemm, s, d, s, heads);  // dK = dS^T Q
+}
+
 void layer_forward(RankWriter& w, const Context& c, int layer, char pass) {
   const auto& m = c.m;
   const long long t = c.l.tp, T = c.tokens, h = m.hidden;
@@ -105,7 +140,7 @@ void layer_forward(RankWriter& w, const Context& c, int layer, char pass) {
   w.compute(layer_name(pass, layer, "ln1"), ComputeKind::kNorm, local_tokens, h);
   tp_gather(w, c, layer_name(pass, layer, "ag1"));
   w.compute(layer_name(pass, layer, "qkv"), ComputeKind::kGemm, T, m.qkv_width() / t, h);
-  w.compute(layer_name(pass, layer, "attn"), ComputeKind::kAttention, c.l.micro_batch * m.heads / t, c.seq, c.seq, m.head_dim, true);
+  core_attention_forward(w, c, layer, pass);
   w.compute(layer_name(pass, layer, "proj"), ComputeKind::kGemm, T, h, m.heads * m.head_dim / t);
   tp_reduce(w, c, layer_name(pass, layer, "rs1"));
   w.compute(layer_name(pass, layer, "add1"), ComputeKind::kElementwise, local_tokens, h);
@@ -184,11 +219,7 @@ void layer_backward(RankWriter& w, const Context& c, int layer) {
   w.compute(layer_name('b', layer, "add1"), ComputeKind::kElementwise, local_tokens, h);
   tp_gather(w, c, layer_name('b', layer, "ag1"));
   gemm_backward(w, layer, "projd", "projw", T, h, m.heads * m.head_dim / t);
-  // FlashAttention's backward does five matmul-sized products where its forward does
-  // two: priced as the forward kernel over 2.5x the heads (selective recompute of the
-  // scores is part of it).
-  const long long heads = c.l.micro_batch * m.heads / t;
-  w.compute(layer_name('b', layer, "attn"), ComputeKind::kAttention, (heads * 5 + 1) / 2, c.seq, c.seq, m.head_dim, true);
+  core_attention_backward(w, c, layer);
   gemm_backward(w, layer, "qkvd", "qkvw", T, m.qkv_width() / t, h);
   tp_reduce(w, c, layer_name('b', layer, "rs1"));
   w.compute(layer_name('b', layer, "ln1"), ComputeKind::kNorm, local_tokens, h);
@@ -333,7 +364,19 @@ TrainingWorkload generate_training(const ModelSpec& m, const ParallelLayout& l, 
   out.workload.source = source;
   const long long seq = l.seq_length > 0 ? l.seq_length : m.seq_length;
   out.model_flops = 3 * forward_flops_per_token(m, seq) * static_cast<double>(l.global_batch) * seq;
+  if (l.mirror_replicas && l.dp > l.ep) out.workload.mirror_of.assign(l.world(), -1);
   for (int r = 0; r < l.world(); ++r) {
+    const RankPlace place = place_of(l, r);
+    const int model = rank_of(l, place.tp, place.dp % l.ep, place.pp);
+    if (!out.workload.mirror_of.empty() && model != r) {
+      out.workload.mirror_of[r] = model;
+      out.memory.push_back(out.memory[model]);
+      Graph empty;
+      empty.rank = r;
+      empty.static_bytes = out.memory[model].resident();
+      out.workload.graphs.push_back(std::move(empty));
+      continue;
+    }
     out.memory.push_back(rank_memory(m, l, r));
     out.workload.graphs.push_back(rank_graph(m, l, r, out.memory.back()));
   }

@@ -19,9 +19,13 @@ long long sequence(const ModelSpec& m, const ParallelLayout& l) { return l.seq_l
 }  // namespace
 
 std::vector<int> chunk_layers(const ModelSpec& m, const ParallelLayout& l, int stage, int chunk) {
-  const int per_chunk = m.layers / (l.pp * l.vpp);
+  // Model chunks in pipeline order; where the layers do not divide evenly the
+  // first chunks take one layer more (Llama 3 405B's 126 layers over 16 stages).
+  const int chunks = l.pp * l.vpp, index = chunk * l.pp + stage;
+  const int base = m.layers / chunks, extra = m.layers % chunks;
+  const int first = index * base + std::min(index, extra);
   std::vector<int> layers;
-  for (int i = 0; i < per_chunk; ++i) layers.push_back((chunk * l.pp + stage) * per_chunk + i);
+  for (int i = 0; i < base + (index < extra ? 1 : 0); ++i) layers.push_back(first + i);
   return layers;
 }
 
@@ -41,8 +45,9 @@ double layer_activation_bytes(const ModelSpec& m, const ParallelLayout& l, int l
   double mlp_inside = 2 * fc1_out + 2 * ffn / h;
   if (m.layer_is_moe(layer)) mlp_inside *= m.moe.top_k * m.moe.capacity_factor;  // each token visits top_k experts
   const double outside = 10, inside = 2 * q + 4 * kv + 2 * q + mlp_inside;
-  // Attention scores, softmax and dropout (5as/h): not kept with selective recompute.
-  const double scores = l.recompute == Recompute::kSelective ? 0 : 5 * a * s / h;
+  // Attention scores, softmax and dropout (5as/h): not kept with selective
+  // recompute, nor by FlashAttention.
+  const double scores = l.recompute == Recompute::kSelective || l.flash_attention ? 0 : 5 * a * s / h;
   const double per_sbh = l.sequence_parallel ? (outside + inside + scores) / t : outside + (inside + scores) / t;
   return per_sbh * sbh;
 }

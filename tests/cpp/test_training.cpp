@@ -1,0 +1,169 @@
+// Training workloads: FLOPs and activation memory against their closed forms, the
+// 1F1B bubble, layouts that move time and memory the right way, bad layouts.
+#include <catch2/catch.hpp>
+
+#include "network_support.h"
+#include "sim/base/error.h"
+#include "sim/core/training_run.h"
+#include "workloads/transformer/pipeline_schedule.h"
+#include "workloads/transformer/training_generator.h"
+
+using namespace suanli;
+using namespace suanli::workload;
+
+namespace {
+
+// A small GPT-style model whose layers take milliseconds on an A100.
+ModelSpec small_gpt(int layers = 8) {
+  ModelSpec m;
+  m.name = "test-gpt";
+  m.source = "test";
+  m.layers = layers;
+  m.hidden = 4096;
+  m.heads = 32;
+  m.kv_heads = 32;
+  m.head_dim = 128;
+  m.ffn = 4 * 4096;
+  m.vocab = 128;  // a negligible output layer, so pipeline stages take equal time
+  m.seq_length = 2048;
+  return m;
+}
+
+ParallelLayout layout(int tp, int pp, int dp, long long global_batch, long long micro_batch = 1) {
+  ParallelLayout l;
+  l.tp = tp, l.pp = pp, l.dp = dp;
+  l.global_batch = global_batch;
+  l.micro_batch = micro_batch;
+  return l;
+}
+
+double flops_of(const Graph& g, const std::string& prefix, ComputeKind kind) {
+  double flops = 0;
+  for (const auto& n : g.nodes)
+    if (n.type == NodeType::kCompute && n.compute.kind == kind && n.name.rfind(prefix, 0) == 0) flops += n.compute.flops;
+  return flops;
+}
+
+sim::SystemSpec one_node(int devices) {
+  return test::cluster("nodes: 1\nnode:\n  devices: " + std::to_string(devices) + "\n  fabric: switch\n  link: {bandwidth_Bps: 3.0e+11}\n");
+}
+
+}  // namespace
+
+TEST_CASE("A layer's forward FLOPs and the model FLOPs match their closed forms", "[training]") {
+  const ModelSpec m = small_gpt();
+  const auto job = generate_training(m, layout(1, 1, 1, 1), "test");
+  const double T = 2048, h = 4096, s = 2048;
+  // GEMMs: QKV 3h^2, projection h^2, MLP 8h^2, at 2 FLOPs per multiply-add: 24 T h^2.
+  CHECK(flops_of(job.workload.graphs[0], "f0.", ComputeKind::kGemm) == Approx(24 * T * h * h));
+  // Megatron's unfused attention computes every score: scores and weighted sum, 4 T s h.
+  CHECK(flops_of(job.workload.graphs[0], "f0.", ComputeKind::kBatchedGemm) == Approx(4 * T * s * h));
+  // FlashAttention skips the masked half.
+  ParallelLayout flash = layout(1, 1, 1, 1);
+  flash.flash_attention = true;
+  const auto fused = generate_training(m, flash, "test");
+  CHECK(flops_of(fused.workload.graphs[0], "f0.", ComputeKind::kAttention) == Approx(2 * T * s * h));
+  // Backward GEMMs are twice the forward.
+  CHECK(flops_of(job.workload.graphs[0], "b0.", ComputeKind::kGemm) == Approx(48 * T * h * h));
+  // Model FLOPs as Korthikanti et al. count them: 72 B s l h^2 (1 + s/6h + V/12lh).
+  const double l = m.layers, V = static_cast<double>(m.vocab);
+  CHECK(job.model_flops == Approx(72 * 1 * s * l * h * h * (1 + s / (6 * h) + V / (12 * l * h))));
+}
+
+TEST_CASE("Activation memory follows Korthikanti et al.'s Table 2", "[training][memory]") {
+  const ModelSpec m = load_model_preset("gpt3-175b");
+  const double s = 2048, b = 1, h = 12288, a = 96, t = 8, sbh = s * b * h;
+  ParallelLayout l = layout(8, 8, 1, 64);
+  CHECK(layer_activation_bytes(m, l, 0) == Approx(sbh * (10 + 24 / t + 5 * a * s / (h * t))));
+  l.sequence_parallel = true;
+  CHECK(layer_activation_bytes(m, l, 0) == Approx(sbh / t * (34 + 5 * a * s / h)));
+  l.recompute = Recompute::kSelective;
+  CHECK(layer_activation_bytes(m, l, 0) == Approx(34 * sbh / t));
+  l.recompute = Recompute::kFull;
+  CHECK(layer_activation_bytes(m, l, 0) == Approx(2 * sbh / t));
+}
+
+TEST_CASE("Model presets add up to their published parameter counts", "[training][presets]") {
+  for (const auto& name : model_preset_names()) {
+    INFO(name);
+    const ModelSpec m = load_model_preset(name);
+    REQUIRE(m.published_parameters > 0);
+    CHECK(total_parameters(m) == Approx(m.published_parameters).epsilon(0.02));
+  }
+}
+
+TEST_CASE("1F1B leaves the bubble (p-1)/(m+p-1) on the first stage", "[training][pipeline]") {
+  const ModelSpec m = small_gpt();
+  for (int microbatches : {4, 8, 16}) {
+    INFO(microbatches << " micro-batches");
+    const auto report = sim::run_training(m, layout(1, 4, 1, microbatches), one_node(4), "test");
+    const double busy = report.run.makespan_s - report.breakdown.optimizer_s;
+    const auto first = sim::time_breakdown(report.job.workload, report.run, 0);
+    CHECK(first.idle_s / busy == Approx(3.0 / (microbatches + 3)).margin(0.02));
+  }
+}
+
+TEST_CASE("Interleaving model chunks shrinks the bubble", "[training][pipeline]") {
+  const ModelSpec m = small_gpt();
+  ParallelLayout plain = layout(1, 4, 1, 8), interleaved = plain;
+  interleaved.vpp = 2;
+  const auto a = sim::run_training(m, plain, one_node(4), "test");
+  const auto b = sim::run_training(m, interleaved, one_node(4), "test");
+  CHECK(b.iteration_time_s < a.iteration_time_s);
+  // Every step of the schedule appears once: m forwards and m backwards per chunk.
+  const auto steps = pipeline_schedule(1, 4, 8, 2);
+  CHECK(steps.size() == 32);
+}
+
+TEST_CASE("More data parallelism shortens an iteration; more tensor parallelism shrinks memory", "[training]") {
+  const ModelSpec m = small_gpt();
+  const auto dp2 = sim::run_training(m, layout(1, 1, 2, 8), one_node(2), "test");
+  const auto dp8 = sim::run_training(m, layout(1, 1, 8, 8), one_node(8), "test");
+  CHECK(dp8.iteration_time_s < 0.5 * dp2.iteration_time_s);
+  const auto tp1 = sim::run_training(m, layout(1, 1, 8, 8), one_node(8), "test");
+  const auto tp8 = sim::run_training(m, layout(8, 1, 1, 8), one_node(8), "test");
+  CHECK(tp8.memory.weights < tp1.memory.weights / 4);
+  CHECK(tp8.memory_peak_bytes_per_device < tp1.memory_peak_bytes_per_device);
+  // The exposed tensor-parallel communication shows in the breakdown.
+  CHECK(tp8.breakdown.exposed_comm_s.count("tp") == 1);
+}
+
+TEST_CASE("Layouts that do not fit the model or the memory say why", "[training][bad-input]") {
+  const ModelSpec m = small_gpt();
+  auto error_of = [&](const ParallelLayout& l, int devices) -> std::string {
+    try {
+      sim::run_training(m, l, one_node(devices), "test");
+    } catch (const std::exception& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  CHECK_THAT(error_of(layout(3, 1, 1, 4), 3), Catch::Contains("--tensor-model-parallel-size") && Catch::Contains("32 attention heads"));
+  CHECK_THAT(error_of(layout(1, 9, 1, 9), 9), Catch::Contains("--pipeline-model-parallel-size") && Catch::Contains("has 8"));
+  CHECK_THAT(error_of(layout(1, 1, 2, 3), 2), Catch::Contains("--global-batch-size") && Catch::Contains("not a multiple"));
+  CHECK_THAT(error_of(layout(1, 1, 2, 4), 4), Catch::Contains("--devices"));
+  // GPT-3 175B on one 80 GB device: the weights and optimizer states alone are 3 TB.
+  const ModelSpec big = load_model_preset("gpt3-175b");
+  try {
+    sim::run_training(big, layout(1, 1, 1, 1), one_node(1), "test");
+    FAIL("no error");
+  } catch (const SimulationError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("device 0") && Catch::Contains("needs") && Catch::Contains("HBM holds") &&
+                             Catch::Contains("optimizer states"));
+  }
+}
+
+TEST_CASE("Mirrored data-parallel replicas give the iteration of the full simulation", "[training]") {
+  // Two pipeline stages, four replicas, one node: the replicas share no link but
+  // the gradient all-reduce, which crosses the network in full either way.
+  const ModelSpec m = small_gpt();
+  ParallelLayout full = layout(1, 2, 4, 16), mirrored = full;
+  full.mirror_replicas = false;
+  const auto a = sim::run_training(m, full, one_node(8), "test");
+  const auto b = sim::run_training(m, mirrored, one_node(8), "test");
+  CHECK(b.iteration_time_s == Approx(a.iteration_time_s).epsilon(0.01));
+  CHECK(b.run.ops.size() * 4 == a.run.ops.size());
+  CHECK(b.memory_peak_bytes_per_device == Approx(a.memory_peak_bytes_per_device));
+  // Uneven layers: 8 layers over 3 stages run (3, 3, 2).
+  CHECK(chunk_layers(m, layout(1, 3, 1, 3), 2, 0).size() == 2);
+}
