@@ -9,10 +9,11 @@ namespace suanli {
 class InputError : public std::runtime_error {
  public:
   InputError(const std::string& file, const std::string& field, const std::string& problem)
-      : std::runtime_error(compose(file, field, problem)), file_(file), field_(field) {}
+      : std::runtime_error(compose(file, field, problem)), file_(file), field_(field), problem_(problem) {}
 
   const std::string& file() const { return file_; }
   const std::string& field() const { return field_; }
+  const std::string& problem() const { return problem_; }
 
  private:
   static std::string compose(const std::string& file, const std::string& field,
@@ -23,6 +24,7 @@ class InputError : public std::runtime_error {
   }
   std::string file_;
   std::string field_;
+  std::string problem_;
 };
 
 // A run that is well formed but cannot execute on the machine described

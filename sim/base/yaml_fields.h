@@ -18,6 +18,7 @@ class YamlFields {
 
   bool has(const std::string& key) const;
   YAML::Node child(const std::string& key);  // marks key as used; null node if absent
+  const YAML::Node& node() const { return node_; }
   YamlFields section(const std::string& key);  // a child mapping, read strictly in turn
 
   std::string required_string(const std::string& key);

@@ -11,6 +11,7 @@
 #include "sim/core/training_run.h"
 #include "sim/output/json_writer.h"
 #include "sim/output/run_outputs.h"
+#include "workloads/transformer/megatron_options.h"
 
 namespace suanli::cli {
 namespace {
@@ -21,78 +22,19 @@ long long integer(const Args& args, const std::string& name, long long fallback)
   try {
     size_t used = 0;
     const long long v = std::stoll(text, &used);
-    if (used != text.size() || v < 0) throw std::invalid_argument(text);
-    return v;
+    if (used == text.size() && v >= 0) return v;
   } catch (const std::exception&) {
-    throw InputError("command line", "--" + name, "expected a non-negative integer, got '" + text + "'");
   }
+  throw InputError("command line", "--" + name, "expected a non-negative integer, got '" + text + "'");
 }
 
-workload::ModelSpec model_from_args(const Args& args) {
-  workload::ModelSpec m;
-  if (args.has("model")) {
-    m = workload::load_model_preset(args.get("model"));
-  } else {
-    for (const char* needed : {"num-layers", "hidden-size", "num-attention-heads", "seq-length"})
-      if (!args.has(needed)) throw UsageError(std::string("--") + needed + " is required without --model");
-    m.name = "command-line model";
-    m.vocab = 50257;  // GPT-2's tokenizer, Megatron's default for GPT
-    m.ffn = 0;
-  }
-  m.source = "command line";
-  m.layers = static_cast<int>(integer(args, "num-layers", m.layers));
-  m.hidden = integer(args, "hidden-size", m.hidden);
-  m.heads = static_cast<int>(integer(args, "num-attention-heads", m.heads));
-  m.kv_heads = static_cast<int>(integer(args, "num-query-groups", m.kv_heads > 0 && args.has("model") ? m.kv_heads : m.heads));
-  if (!args.has("model") || args.has("hidden-size") || args.has("num-attention-heads")) m.head_dim = m.hidden / m.heads;
-  m.ffn = integer(args, "ffn-hidden-size", m.ffn > 0 ? m.ffn : 4 * m.hidden);
-  m.seq_length = integer(args, "seq-length", m.seq_length);
-  m.vocab = integer(args, "vocab-size", m.vocab);
-  if (args.flag("swiglu")) m.gated_mlp = m.llama = true;
-  if (args.flag("untie-embeddings-and-output-weights")) m.tied_embeddings = false;
-  if (args.flag("fp16")) m.dtype = "fp16";
-  if (args.flag("bf16")) m.dtype = "bf16";
-  if (args.has("fp8-format")) m.dtype = "fp8";
-  if (args.has("num-experts")) {
-    m.moe.experts = static_cast<int>(integer(args, "num-experts", 0));
-    m.moe.expert_ffn = integer(args, "moe-ffn-hidden-size", m.moe.expert_ffn > 0 ? m.moe.expert_ffn : m.ffn);
-  }
-  if (args.has("moe-router-topk")) m.moe.top_k = static_cast<int>(integer(args, "moe-router-topk", 2));
-  workload::check_model(m);
-  return m;
-}
-
-workload::ParallelLayout layout_from_args(const Args& args, const workload::ModelSpec& m, int devices) {
-  workload::ParallelLayout l;
-  l.tp = static_cast<int>(integer(args, "tensor-model-parallel-size", 1));
-  l.pp = static_cast<int>(integer(args, "pipeline-model-parallel-size", 1));
-  l.ep = static_cast<int>(integer(args, "expert-model-parallel-size", 1));
-  if (l.tp < 1 || l.pp < 1) throw InputError("command line", "--tensor-model-parallel-size", "parallel sizes must be at least 1");
-  if (devices % (l.tp * l.pp) != 0)
-    throw InputError("command line", "--devices", std::to_string(devices) + " devices do not split into tensor " +
-                                                      std::to_string(l.tp) + " x pipeline " + std::to_string(l.pp) + " groups");
-  l.dp = devices / (l.tp * l.pp);
-  if (args.has("num-layers-per-virtual-pipeline-stage")) {
-    const long long per = integer(args, "num-layers-per-virtual-pipeline-stage", 1);
-    if (per < 1 || m.layers % (per * l.pp) != 0)
-      throw InputError("command line", "--num-layers-per-virtual-pipeline-stage",
-                       std::to_string(per) + " layers per virtual stage x " + std::to_string(l.pp) + " stages do not divide " +
-                           std::to_string(m.layers) + " layers");
-    l.vpp = static_cast<int>(m.layers / (per * l.pp));
-  }
-  l.sequence_parallel = args.flag("sequence-parallel");
-  const std::string granularity = args.get("recompute-granularity", "none");
-  if (granularity == "full") l.recompute = workload::Recompute::kFull;
-  else if (granularity == "selective") l.recompute = workload::Recompute::kSelective;
-  else if (granularity != "none")
-    throw InputError("command line", "--recompute-granularity", "expected full or selective, got '" + granularity + "'");
-  l.zero = static_cast<int>(integer(args, "zero-stage", args.flag("use-distributed-optimizer") ? 1 : 0));
-  l.micro_batch = integer(args, "micro-batch-size", 1);
-  l.global_batch = integer(args, "global-batch-size", l.micro_batch * l.dp);
-  l.seq_length = m.seq_length;
-  l.overlap_grad_reduce = !args.flag("no-overlap-grad-reduce");
-  l.flash_attention = args.flag("use-flash-attn");
-  return l;
+workload::MegatronOptions megatron_options(const Args& args) {
+  workload::MegatronOptions o;
+  o.source = "command line";
+  o.field = [](const std::string& name) { return "--" + name; };
+  for (const auto& [name, help] : workload::megatron_option_help())
+    if (args.has(name)) o.values[name] = workload::is_flag_option(name) ? "true" : args.get(name);
+  return o;
 }
 
 sim::SystemSpec system_from_args(const Args& args) {
@@ -162,50 +104,28 @@ void print_json(const sim::TrainingReport& r) {
 
 }  // namespace
 
+std::vector<OptionSpec> train_options() {
+  std::vector<OptionSpec> options = {{"system", "PRESET", "system preset (suanli presets --systems)"},
+                                     {"devices", "N", "devices to use (a multiple of the preset's devices per node)"}};
+  for (const auto& [name, help] : workload::megatron_option_help())
+    options.push_back({name, workload::is_flag_option(name) ? "" : (name == "model" ? "PRESET" : "VALUE"), help});
+  options.push_back({"json", "", "print JSON"});
+  options.push_back({"out", "DIR", "also write summary.json, results.h5 and timeline.json"});
+  return options;
+}
+
 int train_command(const std::vector<std::string>& argv) {
   Args args("train", "--system PRESET --devices N [--model PRESET] [Megatron-LM options] [--json] [--out DIR]",
             "Simulate one training iteration of a Transformer laid out as Megatron-LM lays it out:\n"
             "tensor (and sequence) parallelism inside nodes, pipeline parallelism with 1F1B or\n"
             "interleaved 1F1B, data parallelism with gradient buckets reduced during backward.\n"
             "Options take Megatron-LM's names; the model comes from --model or from the sizes.",
-            {{"system", "PRESET", "system preset (suanli presets --systems)"},
-             {"devices", "N", "devices to use (a multiple of the preset's devices per node)"},
-             {"model", "PRESET", "model preset (gpt3-175b, llama3-70b, ...); the size options below override it"},
-             {"num-layers", "N", ""},
-             {"hidden-size", "N", ""},
-             {"num-attention-heads", "N", ""},
-             {"num-query-groups", "N", "key/value heads (grouped-query attention)"},
-             {"ffn-hidden-size", "N", "default 4 x hidden size"},
-             {"seq-length", "N", ""},
-             {"vocab-size", "N", "default 50257"},
-             {"swiglu", "", "gated SiLU MLP (Llama-style)"},
-             {"untie-embeddings-and-output-weights", "", ""},
-             {"num-experts", "N", "mixture of experts"},
-             {"moe-router-topk", "K", ""},
-             {"moe-ffn-hidden-size", "N", ""},
-             {"bf16", "", "(default)"},
-             {"fp16", "", ""},
-             {"fp8-format", "FORMAT", "fp8 matrix math (hybrid or e4m3)"},
-             {"global-batch-size", "N", "default: micro batch x data-parallel size"},
-             {"micro-batch-size", "N", "default 1"},
-             {"tensor-model-parallel-size", "N", "default 1"},
-             {"pipeline-model-parallel-size", "N", "default 1"},
-             {"num-layers-per-virtual-pipeline-stage", "N", "interleaved 1F1B"},
-             {"expert-model-parallel-size", "N", "default 1"},
-             {"sequence-parallel", "", ""},
-             {"recompute-granularity", "full|selective", "default: none"},
-             {"recompute-method", "uniform|block", "accepted; recomputation covers every layer"},
-             {"recompute-num-layers", "N", "accepted; recomputation covers every layer"},
-             {"use-distributed-optimizer", "", "shard optimizer states over data parallelism (ZeRO-1)"},
-             {"zero-stage", "N", "0-3 (3: FSDP-style parameter sharding)"},
-             {"no-overlap-grad-reduce", "", "reduce gradients after backward instead of during it"},
-             {"use-flash-attn", "", "FlashAttention kernels (default: Megatron's unfused attention)"},
-             {"json", "", "print JSON"},
-             {"out", "DIR", "also write summary.json, results.h5 and timeline.json"}});
+            train_options());
   if (!args.parse(argv)) return 0;
   const sim::SystemSpec system = system_from_args(args);
-  const workload::ModelSpec model = model_from_args(args);
-  const workload::ParallelLayout layout = layout_from_args(args, model, static_cast<int>(system.devices.size()));
+  const auto options = megatron_options(args);
+  const workload::ModelSpec model = workload::model_from_options(options);
+  const workload::ParallelLayout layout = workload::layout_from_options(options, model, static_cast<int>(system.devices.size()));
   const sim::TrainingReport report = sim::run_training(model, layout, system, "command line");
   if (args.flag("json")) print_json(report);
   else print_text(report, model, layout, system);

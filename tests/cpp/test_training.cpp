@@ -4,6 +4,7 @@
 
 #include "network_support.h"
 #include "sim/base/error.h"
+#include "sim/config/run_config.h"
 #include "sim/core/training_run.h"
 #include "workloads/transformer/pipeline_schedule.h"
 #include "workloads/transformer/training_generator.h"
@@ -166,4 +167,25 @@ TEST_CASE("Mirrored data-parallel replicas give the iteration of the full simula
   CHECK(b.memory_peak_bytes_per_device == Approx(a.memory_peak_bytes_per_device));
   // Uneven layers: 8 layers over 3 stages run (3, 3, 2).
   CHECK(chunk_layers(m, layout(1, 3, 1, 3), 2, 0).size() == 2);
+}
+
+TEST_CASE("A run config's training section takes Megatron's option names and names a wrong one", "[training][bad-input]") {
+  auto error_of = [](const std::string& training) -> std::string {
+    const auto file = test::write_scratch("training.yaml", "system: {preset: dgx-a100}\nworkload:\n  training: " + training + "\n");
+    try {
+      config::load_run_config(file);
+    } catch (const InputError& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  CHECK_THAT(error_of("{model: gpt3-22b, tensor_model_paralel_size: 8}"),
+             Catch::Contains("workload.training.tensor_model_paralel_size") && Catch::Contains("tensor_model_parallel_size"));
+  CHECK_THAT(error_of("{model: gpt-9}"), Catch::Contains("workload.training.model") && Catch::Contains("gpt3-175b"));
+  CHECK_THAT(error_of("{model: gpt3-22b, tensor_model_parallel_size: 3}"), Catch::Contains("tensor_model_parallel_size"));
+  CHECK_THAT(error_of("{model: gpt3-22b, sequence_parallel: maybe}"), Catch::Contains("expected true or false"));
+  // A good one generates one graph per device.
+  const auto file = test::write_scratch("good.yaml", "system: {preset: dgx-a100}\nworkload:\n  training: {model: gpt3-22b, "
+                                                     "tensor_model_parallel_size: 8, global_batch_size: 2, micro_batch_size: 1}\n");
+  CHECK(config::load_run_config(file).workload.graphs.size() == 8);
 }
