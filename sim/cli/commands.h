@@ -11,5 +11,6 @@ int op_command(const std::vector<std::string>& args);
 int presets_command(const std::vector<std::string>& args);
 int collective_command(const std::vector<std::string>& args);
 int train_command(const std::vector<std::string>& args);
+int serve_command(const std::vector<std::string>& args);
 
 }  // namespace suanli::cli

@@ -22,6 +22,7 @@ const char* kUsage =
     "  op --chip PRESET ...        predicted time and throughput of one op on a chip\n"
     "  collective --system PRESET  time a collective on a system's network, like nccl-tests\n"
     "  train --system PRESET ...   one training iteration from Megatron-LM's options\n"
+    "  serve --system PRESET ...   an inference engine under a request stream, with vLLM's options\n"
     "  presets                     list chip and system presets with their headline numbers\n"
     "\n"
     "Run 'suanli COMMAND --help' for the options of a command.\n";
@@ -42,6 +43,7 @@ int sc_main(int argc, char* argv[]) {
     if (command == "presets") return suanli::cli::presets_command(args);
     if (command == "collective") return suanli::cli::collective_command(args);
     if (command == "train") return suanli::cli::train_command(args);
+    if (command == "serve") return suanli::cli::serve_command(args);
     std::cerr << "suanli: unknown command '" << command << "'\n\n" << kUsage;
     return 2;
   } catch (const suanli::cli::UsageError& e) {

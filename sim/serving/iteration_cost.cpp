@@ -1,0 +1,142 @@
+#include "sim/serving/iteration_cost.h"
+
+#include <cmath>
+
+#include "interconnect/collectives/collective_engine.h"
+#include "sim/core/program_builder.h"
+#include "workloads/op_math.h"
+
+namespace suanli::sim {
+namespace {
+
+using workload::ComputeKind;
+
+workload::Node compute_node(ComputeKind kind, const std::string& dtype, long long m, long long n, long long k = 0,
+                            long long batch = 1, bool causal = false) {
+  workload::Node node;
+  node.type = workload::NodeType::kCompute;
+  node.compute.kind = kind;
+  node.compute.dtype = dtype;
+  node.compute.m = m, node.compute.n = n, node.compute.k = k, node.compute.batch = batch;
+  node.compute.causal = causal;
+  workload::fill_compute_costs(node.compute);
+  return node;
+}
+
+}  // namespace
+
+IterationCost::IterationCost(const workload::ModelSpec& model, int tp, int pp, const SystemSpec& system)
+    : m_(model), tp_(tp), pp_(pp), system_(system), hbm_Bps_(system.devices.front().memory.achievable_hbm_Bps()) {
+  if (system.topology) router_ = std::make_unique<interconnect::Router>(*system.topology);
+}
+
+double IterationCost::kv_bytes_per_token() const {
+  // K and V of every layer this device holds; key/value heads split over tensor
+  // parallelism, or copied where there are fewer heads than ranks.
+  const double kv_heads = std::max(1.0, static_cast<double>(m_.kv_heads) / tp_);
+  return 2.0 * std::ceil(static_cast<double>(m_.layers) / pp_) * kv_heads * m_.head_dim * workload::dtype_bytes(m_.dtype);
+}
+
+double IterationCost::weight_bytes_per_device() const {
+  return workload::total_parameters(m_) * workload::dtype_bytes(m_.dtype) / (tp_ * pp_);
+}
+
+double IterationCost::collective_seconds(int op, long long bytes) {
+  if (!router_ || bytes <= 0) return 0;
+  const auto key = std::make_pair(op, bytes);
+  auto found = comm_cache_.find(key);
+  if (found != comm_cache_.end()) return found->second;
+  interconnect::CollectiveCall call;
+  call.op = static_cast<interconnect::CollectiveOp>(op);
+  call.bytes = static_cast<double>(bytes);
+  const int members = call.op == interconnect::CollectiveOp::kSendRecv ? 2 : tp_;
+  for (int d = 0; d < members; ++d) call.devices.push_back(call.op == interconnect::CollectiveOp::kSendRecv ? d * tp_ : d);
+  const double s = interconnect::choose(call, system_.tuning, *router_, *system_.topology).estimate_s;
+  comm_cache_.emplace(key, s);
+  return s;
+}
+
+double IterationCost::dense_layer_seconds(long long T) {
+  auto found = dense_cache_.find(T);
+  if (found != dense_cache_.end()) return found->second;
+  const auto& chip = system_.devices.front();
+  const std::string& dt = m_.dtype;
+  const long long h = m_.hidden, t = tp_;
+  const long long up = m_.gated_mlp ? 2 : 1;
+  std::vector<workload::Node> ops = {
+      compute_node(ComputeKind::kNorm, dt, T, h),
+      compute_node(ComputeKind::kGemm, dt, T, m_.qkv_width() / t, h),
+      compute_node(ComputeKind::kGemm, dt, T, h, m_.heads * m_.head_dim / t),
+      compute_node(ComputeKind::kElementwise, dt, T, h),
+      compute_node(ComputeKind::kNorm, dt, T, h),
+  };
+  // Layer 0's MLP stands for every layer: a MoE model's layers are all MoE but the
+  // first dense ones, which serving averages over.
+  const int layer = m_.is_moe() ? m_.moe.first_dense_layers : 0;
+  if (m_.layer_is_moe(layer)) {
+    const auto& e = m_.moe;
+    const long long per_expert = std::max(1LL, static_cast<long long>(std::ceil(static_cast<double>(T) * e.top_k / e.experts)));
+    ops.push_back(compute_node(ComputeKind::kGemm, dt, T, e.experts, h));
+    ops.push_back(compute_node(ComputeKind::kBatchedGemm, dt, per_expert, up * e.expert_ffn / t, h, e.experts));
+    ops.push_back(compute_node(ComputeKind::kElementwise, dt, per_expert * e.experts, e.expert_ffn / t));
+    ops.push_back(compute_node(ComputeKind::kBatchedGemm, dt, per_expert, h, e.expert_ffn / t, e.experts));
+    if (e.shared_experts > 0) {
+      ops.push_back(compute_node(ComputeKind::kGemm, dt, T, up * e.shared_experts * e.expert_ffn / t, h));
+      ops.push_back(compute_node(ComputeKind::kGemm, dt, T, h, e.shared_experts * e.expert_ffn / t));
+    }
+  } else {
+    const long long f = m_.layer_ffn(layer);
+    ops.push_back(compute_node(ComputeKind::kGemm, dt, T, up * f / t, h));
+    ops.push_back(compute_node(ComputeKind::kElementwise, dt, T, f / t));
+    ops.push_back(compute_node(ComputeKind::kGemm, dt, T, h, f / t));
+  }
+  ops.push_back(compute_node(ComputeKind::kElementwise, dt, T, h));
+  double s = 0;
+  for (const auto& op : ops) s += node_cost(op, chip).time_alone(hbm_Bps_);
+  // Two all-reduces per layer under tensor parallelism (after attention and MLP).
+  if (tp_ > 1)
+    s += 2 * collective_seconds(static_cast<int>(interconnect::CollectiveOp::kAllReduce),
+                                static_cast<long long>(T * h * workload::dtype_bytes(dt)));
+  dense_cache_.emplace(T, s);
+  return s;
+}
+
+double IterationCost::attention_seconds(const std::vector<PrefillChunk>& prefills, const std::vector<long long>& decode_contexts) {
+  const auto& chip = system_.devices.front();
+  const long long kv_heads = std::max(1LL, static_cast<long long>(m_.kv_heads) / tp_);
+  const long long group = m_.heads / m_.kv_heads;  // queries per key/value head
+  double s = 0;
+  for (const auto& p : prefills)  // causal over the chunk, attending to everything before it too
+    s += node_cost(compute_node(ComputeKind::kAttention, m_.dtype, p.tokens, p.past + p.tokens, m_.head_dim,
+                                static_cast<long long>(m_.heads) / tp_, p.past == 0),
+                   chip).time_alone(hbm_Bps_);
+  if (!decode_contexts.empty()) {
+    // One paged-attention kernel over the decoding requests: each reads its whole
+    // KV cache for `group` queries per key/value head; priced at the mean context.
+    long long total = 0;
+    for (long long c : decode_contexts) total += c;
+    const long long mean = std::max(1LL, total / static_cast<long long>(decode_contexts.size()));
+    s += node_cost(compute_node(ComputeKind::kAttention, m_.dtype, group, mean, m_.head_dim,
+                                kv_heads * static_cast<long long>(decode_contexts.size())),
+                   chip).time_alone(hbm_Bps_);
+  }
+  return s;
+}
+
+double IterationCost::seconds(const std::vector<PrefillChunk>& prefills, const std::vector<long long>& decode_contexts) {
+  long long T = static_cast<long long>(decode_contexts.size());
+  for (const auto& p : prefills) T += p.tokens;
+  if (T == 0) return 0;
+  const double per_layer = dense_layer_seconds(T) + attention_seconds(prefills, decode_contexts);
+  double s = per_layer * m_.layers;  // the stages of a pipeline run one after another for one batch
+  // Output layer for the requests that produce a token this iteration.
+  const long long sampling = static_cast<long long>(decode_contexts.size() + prefills.size());
+  s += node_cost(compute_node(ComputeKind::kGemm, m_.dtype, sampling, m_.vocab / tp_, m_.hidden), system_.devices.front())
+           .time_alone(hbm_Bps_);
+  if (pp_ > 1)
+    s += (pp_ - 1) * collective_seconds(static_cast<int>(interconnect::CollectiveOp::kSendRecv),
+                                        static_cast<long long>(T * m_.hidden * workload::dtype_bytes(m_.dtype)));
+  return s;
+}
+
+}  // namespace suanli::sim

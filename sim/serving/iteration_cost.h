@@ -1,0 +1,43 @@
+#pragma once
+// The time of one serving iteration: a forward pass over the tokens of the batch
+// (prefill chunks and one token per decoding request) on one engine of tp x pp
+// devices, priced with the chip's op models and the network's collective model.
+#include <map>
+#include <unordered_map>
+#include <vector>
+
+#include "interconnect/network/router.h"
+#include "sim/core/simulation.h"
+#include "workloads/transformer/model_spec.h"
+
+namespace suanli::sim {
+
+struct PrefillChunk {
+  long long tokens;  // this iteration's part of the prompt
+  long long past;    // prompt tokens already in the KV cache
+};
+
+class IterationCost {
+ public:
+  IterationCost(const workload::ModelSpec& model, int tp, int pp, const SystemSpec& system);
+
+  double seconds(const std::vector<PrefillChunk>& prefills, const std::vector<long long>& decode_contexts);
+  // Bytes of KV cache one token takes on one device.
+  double kv_bytes_per_token() const;
+  double weight_bytes_per_device() const;
+
+ private:
+  double dense_layer_seconds(long long tokens);  // everything but attention, one layer, cached by token count
+  double attention_seconds(const std::vector<PrefillChunk>& prefills, const std::vector<long long>& decode_contexts);
+  double collective_seconds(int op, long long bytes);  // on the engine's first devices, idle network, cached
+
+  const workload::ModelSpec& m_;
+  int tp_, pp_;
+  const SystemSpec& system_;
+  double hbm_Bps_;
+  std::unordered_map<long long, double> dense_cache_;
+  std::map<std::pair<int, long long>, double> comm_cache_;
+  std::unique_ptr<interconnect::Router> router_;
+};
+
+}  // namespace suanli::sim

@@ -1,0 +1,56 @@
+#pragma once
+// Inference serving, iteration by iteration, as vLLM's scheduler runs it: requests
+// arrive, wait for KV-cache blocks, are prefilled and decoded in batches chosen by
+// the batching policy, and leave when their last token is out. Each iteration (one
+// forward pass over the batch) is priced with the chip's op models and the network's
+// collective model; the loop itself is a discrete-event simulation over arrivals
+// and iteration ends.
+#include <string>
+#include <vector>
+
+#include "sim/core/simulation.h"
+#include "workloads/transformer/model_spec.h"
+#include "workloads/transformer/requests.h"
+
+namespace suanli::sim {
+
+enum class Batching {
+  kStatic,         // a batch is formed, prefilled and decoded to its end before the next
+  kContinuous,     // vLLM/Orca: requests join and leave every iteration; prefills run alone
+  kChunkedPrefill  // Sarathi: decodes plus prefill chunks share a token budget per iteration
+};
+
+struct ServingConfig {
+  workload::ModelSpec model;
+  int tp = 1, pp = 1;
+  Batching batching = Batching::kContinuous;
+  int max_num_seqs = 256;                 // vLLM's default
+  long long max_num_batched_tokens = 0;   // 0: vLLM's defaults (2048 with chunked prefill, else the longest request)
+  int block_size = 16;                    // tokens per KV-cache block (vLLM's default)
+  double gpu_memory_utilization = 0.9;    // share of HBM the engine may use (vLLM's default)
+};
+
+struct LatencyStats {
+  double mean = 0, p50 = 0, p90 = 0, p99 = 0;
+};
+
+struct ServingReport {
+  int replicas = 0;  // engines of tp x pp devices, each serving every replicas-th request
+  int requests_completed = 0;
+  double duration_s = 0;  // first arrival to last completion
+  LatencyStats ttft_s, tpot_s, e2e_latency_s;
+  double throughput_tokens_per_s = 0;    // output tokens
+  double throughput_requests_per_s = 0;
+  long long kv_cache_tokens = 0;         // capacity per engine
+  double kv_utilisation_mean = 0;        // time-weighted, over engines
+  double kv_utilisation_peak = 0;
+  long long iterations = 0;
+  long long preemptions = 0;             // requests evicted for KV space and recomputed
+  double wall_s = 0;
+};
+
+ServingReport run_serving(const ServingConfig& config, const std::vector<workload::Request>& requests, const SystemSpec& system);
+
+const char* to_string(Batching b);
+
+}  // namespace suanli::sim

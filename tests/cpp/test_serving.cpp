@@ -1,0 +1,108 @@
+// Serving: a lone request's decode step is bound by streaming the weights, latency
+// rises with the request rate, continuous batching beats static batching on time to
+// first token, and bad request traces or a model that does not fit say why.
+#include <catch2/catch.hpp>
+
+#include "sim/base/error.h"
+#include "sim/config/system_loader.h"
+#include "sim/serving/iteration_cost.h"
+#include "sim/serving/serving_engine.h"
+#include "test_support.h"
+
+using namespace suanli;
+
+namespace {
+
+sim::SystemSpec dgx_h100() {
+  YAML::Node node;
+  node["preset"] = "dgx-h100";
+  return config::load_system(node, "test", "system", 0);
+}
+
+sim::SystemSpec one_h100() {
+  auto system = dgx_h100();
+  system.devices.resize(1);
+  return system;
+}
+
+std::vector<workload::Request> stream(double rate, int count, long long prompt = 1024, long long output = 128) {
+  workload::PoissonRequests p;
+  p.rate_per_s = rate;
+  p.count = count;
+  p.prompt = {prompt, 0.2};
+  p.output = {output, 0.2};
+  p.seed = 7;
+  return workload::poisson_requests(p);
+}
+
+}  // namespace
+
+TEST_CASE("A lone request decodes at the speed of streaming the weights from HBM", "[serving]") {
+  sim::ServingConfig c;
+  c.model = workload::load_model_preset("llama3-8b");
+  const auto system = one_h100();
+  const auto r = sim::run_serving(c, {{0.0, 512, 64}}, system);
+  sim::IterationCost cost(c.model, 1, 1, system);
+  const double stream_s = cost.weight_bytes_per_device() / system.devices.front().memory.achievable_hbm_Bps();
+  // Never faster than the weights can stream; kernel launches and the KV cache add
+  // a little (measured vLLM decode steps for this model on an H100 are ~6-7 ms).
+  CHECK(r.tpot_s.p50 >= stream_s);
+  CHECK(r.tpot_s.p50 < 1.3 * stream_s);
+  CHECK(r.ttft_s.p50 > r.tpot_s.p50);  // the prompt's 512 tokens cost more than one token
+  CHECK(r.requests_completed == 1);
+}
+
+TEST_CASE("Latency rises with the request rate", "[serving]") {
+  sim::ServingConfig c;
+  c.model = workload::load_model_preset("llama3-70b");
+  c.tp = 8;
+  const auto system = dgx_h100();
+  const auto light = sim::run_serving(c, stream(1, 200), system);
+  const auto heavy = sim::run_serving(c, stream(20, 200), system);
+  CHECK(heavy.e2e_latency_s.p50 > light.e2e_latency_s.p50);
+  CHECK(heavy.tpot_s.p50 > light.tpot_s.p50);  // bigger batches per step
+  CHECK(heavy.throughput_tokens_per_s > light.throughput_tokens_per_s);
+  CHECK(heavy.kv_utilisation_peak > light.kv_utilisation_peak);
+}
+
+TEST_CASE("Continuous batching answers sooner than static batching", "[serving]") {
+  sim::ServingConfig c;
+  c.model = workload::load_model_preset("llama3-8b");
+  const auto system = one_h100();
+  const auto requests = stream(10, 200, 512, 256);
+  sim::ServingConfig stat = c, cont = c, chunked = c;
+  stat.batching = sim::Batching::kStatic;
+  chunked.batching = sim::Batching::kChunkedPrefill;
+  const auto s = sim::run_serving(stat, requests, system);
+  const auto k = sim::run_serving(cont, requests, system);
+  const auto p = sim::run_serving(chunked, requests, system);
+  CHECK(k.ttft_s.p50 < s.ttft_s.p50);
+  CHECK(k.e2e_latency_s.p90 < s.e2e_latency_s.p90);
+  CHECK(p.requests_completed == 200);
+  // Two engines of one GPU each take half the requests: higher throughput under load.
+  auto two = dgx_h100();
+  two.devices.resize(2);
+  const auto both = sim::run_serving(cont, stream(40, 200, 512, 256), two);
+  const auto single = sim::run_serving(cont, stream(40, 200, 512, 256), system);
+  CHECK(both.replicas == 2);
+  CHECK(both.e2e_latency_s.p50 < single.e2e_latency_s.p50);
+}
+
+TEST_CASE("Serving inputs that cannot work say why", "[serving][bad-input]") {
+  const auto trace = test::write_scratch("requests.csv", "arrival_s,prompt_tokens,output_tokens\n0.0,128,16\n0.5,abc,16\n");
+  try {
+    workload::read_request_trace(trace);
+    FAIL("no error");
+  } catch (const InputError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("requests.csv") && Catch::Contains("line 3") && Catch::Contains("prompt_tokens"));
+  }
+  const auto no_header = test::write_scratch("bad.csv", "time,in,out\n0,1,1\n");
+  CHECK_THROWS_WITH(workload::read_request_trace(no_header), Catch::Contains("arrival_s, prompt_tokens and output_tokens"));
+  sim::ServingConfig c;
+  c.model = workload::load_model_preset("llama3-70b");  // 141 GB of bf16 weights on one 80 GB GPU
+  CHECK_THROWS_WITH(sim::run_serving(c, stream(1, 4), one_h100()), Catch::Contains("weights per device") && Catch::Contains("tensor"));
+  c.tp = 3;
+  auto three = dgx_h100();
+  three.devices.resize(3);
+  CHECK_THROWS_WITH(sim::run_serving(c, stream(1, 4), three), Catch::Contains("--tensor-parallel-size"));
+}
