@@ -1,5 +1,6 @@
 // `suanli train`: one training iteration from Megatron-LM's options.
 #include <cmath>
+#include <filesystem>
 #include <cstdio>
 #include <iostream>
 
@@ -11,6 +12,7 @@
 #include "sim/core/training_run.h"
 #include "sim/output/json_writer.h"
 #include "sim/output/run_outputs.h"
+#include "workloads/readers/native_io.h"
 #include "workloads/transformer/megatron_options.h"
 
 namespace suanli::cli {
@@ -111,6 +113,7 @@ std::vector<OptionSpec> train_options() {
     options.push_back({name, workload::is_flag_option(name) ? "" : (name == "model" ? "PRESET" : "VALUE"), help});
   options.push_back({"json", "", "print JSON"});
   options.push_back({"out", "DIR", "also write summary.json, results.h5 and timeline.json"});
+  options.push_back({"save-trace", "DIR", "write the generated workload as DIR/workload.pb (suanli run takes it back)"});
   return options;
 }
 
@@ -129,6 +132,10 @@ int train_command(const std::vector<std::string>& argv) {
   const sim::TrainingReport report = sim::run_training(model, layout, system, "command line");
   if (args.flag("json")) print_json(report);
   else print_text(report, model, layout, system);
+  if (args.has("save-trace")) {
+    std::filesystem::create_directories(args.get("save-trace"));
+    workload::write_native(report.job.workload, args.get("save-trace") + "/workload.pb");
+  }
   if (args.has("out")) {
     std::string text = "suanli train";
     for (const auto& a : argv) text += " " + a;

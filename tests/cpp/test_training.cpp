@@ -5,6 +5,7 @@
 #include "network_support.h"
 #include "sim/base/error.h"
 #include "sim/config/run_config.h"
+#include "workloads/readers/native_io.h"
 #include "sim/core/training_run.h"
 #include "workloads/transformer/pipeline_schedule.h"
 #include "workloads/transformer/training_generator.h"
@@ -188,4 +189,17 @@ TEST_CASE("A run config's training section takes Megatron's option names and nam
   const auto file = test::write_scratch("good.yaml", "system: {preset: dgx-a100}\nworkload:\n  training: {model: gpt3-22b, "
                                                      "tensor_model_parallel_size: 8, global_batch_size: 2, micro_batch_size: 1}\n");
   CHECK(config::load_run_config(file).workload.graphs.size() == 8);
+}
+
+TEST_CASE("A generated training workload saved as a protobuf trace replays to the same iteration", "[training][trace]") {
+  const ModelSpec m = small_gpt();
+  ParallelLayout l = layout(1, 2, 2, 8);  // mirrored replicas travel with the trace
+  const auto system = one_node(4);
+  const auto report = sim::run_training(m, l, system, "test");
+  const auto file = (test::scratch_dir() / "training.pb").string();
+  write_native(report.job.workload, file);
+  const auto back = read_native(file);
+  REQUIRE(back.mirror_of == report.job.workload.mirror_of);
+  const auto replay = sim::simulate(back, system);
+  CHECK(replay.makespan_s == Approx(report.iteration_time_s).epsilon(1e-9));
 }

@@ -182,6 +182,12 @@ Workload read_native(const std::string& file) {
     const std::string where = "graphs[rank " + std::to_string(g.rank()) + "]";
     graph.nodes.reserve(g.nodes_size());
     for (const auto& n : g.nodes()) graph.nodes.push_back(node_from_proto(n, file, where));
+    if (g.has_mirror_of()) {
+      if (workload.mirror_of.empty()) workload.mirror_of.assign(message.graphs_size(), -1);
+      if (g.rank() < 0 || g.rank() >= message.graphs_size())
+        throw InputError(file, where + ".rank", "expected 0.." + std::to_string(message.graphs_size() - 1));
+      workload.mirror_of[g.rank()] = g.mirror_of();
+    }
     workload.graphs.push_back(std::move(graph));
   }
   return workload;
@@ -195,6 +201,7 @@ void write_native(const Workload& workload, const std::string& file) {
     auto* g = message.add_graphs();
     g->set_rank(graph.rank);
     g->set_static_bytes(graph.static_bytes);
+    if (workload.mirrored(graph.rank)) g->set_mirror_of(workload.mirror_of[graph.rank]);
     for (const auto& node : graph.nodes) node_to_proto(node, *g->add_nodes());
   }
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
