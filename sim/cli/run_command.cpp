@@ -1,4 +1,5 @@
 #include <iostream>
+#include <optional>
 
 #include "sim/base/units.h"
 #include "sim/cli/args.h"
@@ -20,9 +21,14 @@ int run_command(const std::vector<std::string>& argv) {
   if (args.positionals().size() != 1) throw UsageError("expected one run config file (see suanli run --help)");
   const std::string out_dir = args.require("out");
 
-  const config::RunConfig config = config::load_run_config(args.positionals()[0]);
-  const sim::RunResult result = sim::simulate(config.workload, config.system, config.options);
-  const output::RunContext run{config.file, config.text, config.system, config.workload, result};
+  config::RunConfig config = config::load_run_config(args.positionals()[0]);
+  std::optional<sim::TrainingReport> training;
+  if (config.training) training = sim::simulate_training(std::move(*config.training), config.system, config.options);
+  const workload::Workload& workload = training ? training->job.workload : config.workload;
+  sim::RunResult simulated;
+  if (!training) simulated = sim::simulate(config.workload, config.system, config.options);
+  const sim::RunResult& result = training ? training->run : simulated;
+  const output::RunContext run{config.file, config.text, config.system, workload, result, training ? &*training : nullptr};
   output::write_run_outputs(run, out_dir);
 
   if (args.flag("json")) {

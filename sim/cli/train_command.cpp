@@ -78,27 +78,7 @@ void print_text(const sim::TrainingReport& r, const workload::ModelSpec& m, cons
 void print_json(const sim::TrainingReport& r) {
   output::JsonWriter json(std::cout);
   json.begin_object();
-  json.field("iteration_time_s", r.iteration_time_s);
-  json.field("model_tflops_per_device", r.model_tflops_per_device);
-  json.field("mfu", r.mfu);
-  json.field("model_flops", r.job.model_flops);
-  json.key("breakdown").begin_object();
-  json.field("device", r.critical_device);
-  json.field("compute_s", r.breakdown.compute_s);
-  json.key("exposed_comm_s").begin_object();
-  for (const char* kind : {"tp", "pp", "dp", "ep"}) {
-    const auto it = r.breakdown.exposed_comm_s.find(kind);
-    json.field(kind, it == r.breakdown.exposed_comm_s.end() ? 0.0 : it->second);
-  }
-  json.end_object();
-  json.field("bubble_s", r.breakdown.idle_s);
-  json.field("optimizer_s", r.breakdown.optimizer_s);
-  json.end_object();
-  json.field("memory_peak_bytes_per_device", r.memory_peak_bytes_per_device);
-  json.key("memory_model").begin_object();
-  json.field("weights", r.memory.weights).field("gradients", r.memory.gradients).field("optimizer", r.memory.optimizer);
-  json.field("activations", r.memory.activations).field("buffers", r.memory.buffers);
-  json.end_object();
+  output::write_training_fields(r, json);
   json.field("wall_time_s", r.run.wall_s);
   json.end_object();
   std::cout << "\n";
@@ -140,7 +120,7 @@ int train_command(const std::vector<std::string>& argv) {
     std::string text = "suanli train";
     for (const auto& a : argv) text += " " + a;
     const std::string file = "command line";
-    const output::RunContext run{file, text, system, report.job.workload, report.run};
+    const output::RunContext run{file, text, system, report.job.workload, report.run, &report};
     output::write_run_outputs(run, args.get("out"));
   }
   return 0;

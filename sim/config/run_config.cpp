@@ -16,7 +16,7 @@ namespace {
 
 // `training:` takes Megatron-LM's option names with underscores
 // (tensor_model_parallel_size: 8, sequence_parallel: true, model: gpt3-175b).
-workload::Workload training_workload(YamlFields fields, int devices) {
+workload::TrainingWorkload training_job(YamlFields fields, int devices) {
   workload::MegatronOptions options;
   options.source = fields.file();
   const std::string path = "workload.training.";
@@ -47,7 +47,7 @@ workload::Workload training_workload(YamlFields fields, int devices) {
   }
   const auto model = workload::model_from_options(options);
   const auto layout = workload::layout_from_options(options, model, devices);
-  return workload::generate_training(model, layout, fields.file()).workload;
+  return workload::generate_training(model, layout, fields.file());
 }
 
 }  // namespace
@@ -72,7 +72,7 @@ RunConfig load_run_config(const std::string& file) {
     // devices leave, so the system comes first.
     config.system = load_system(top.child("system"), file, "system", 0);
     YamlFields section(workload_node, file, "workload");
-    config.workload = training_workload(section.section("training"), static_cast<int>(config.system.devices.size()));
+    config.training = training_job(section.section("training"), static_cast<int>(config.system.devices.size()));
     section.finish();
   } else {
     config.workload = workload::read_workload_section(workload_node, file, "workload");

@@ -5,13 +5,17 @@
 //     chip: h100-sxm5-80gb          # preset name, {preset: NAME, <overrides>}, or a full chip
 //     devices: 8                    # default: one per workload rank
 //   workload:
-//     ops: [...]                    # or trace: FILE.pb, or ranks: [{ops: [...]}, ...]
+//     ops: [...]                    # or trace: FILE.pb, ranks: [{ops: [...]}, ...], or
+//                                   # training: {model: gpt3-175b, tensor_model_parallel_size: 8, ...}
 //   options:
 //     record_ops: true
 #include <string>
 
+#include <optional>
+
 #include "sim/core/simulation.h"
 #include "workloads/graph.h"
+#include "workloads/transformer/training_generator.h"
 
 namespace suanli::config {
 
@@ -19,7 +23,8 @@ struct RunConfig {
   std::string file;
   std::string text;  // the config as written, stored with the results
   sim::SystemSpec system;
-  workload::Workload workload;
+  workload::Workload workload;  // empty when `training` holds the generated job
+  std::optional<workload::TrainingWorkload> training;  // from a `workload: {training: ...}` section
   sim::RunOptions options;
 };
 

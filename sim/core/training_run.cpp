@@ -11,8 +11,13 @@ namespace suanli::sim {
 TrainingReport run_training(const workload::ModelSpec& model, const workload::ParallelLayout& layout,
                             const SystemSpec& system, const std::string& source) {
   workload::check_layout(model, layout, static_cast<int>(system.devices.size()), source);
+  return simulate_training(workload::generate_training(model, layout, source), system);
+}
+
+TrainingReport simulate_training(workload::TrainingWorkload job, const SystemSpec& system, const RunOptions& options) {
   TrainingReport report;
-  report.job = workload::generate_training(model, layout, source);
+  report.job = std::move(job);
+  const workload::ModelSpec& model = report.job.model;
   // A layout that cannot hold its weights, optimizer states and activations stops
   // here, before any simulation, with the budget that breaks.
   for (size_t r = 0; r < report.job.memory.size(); ++r) {
@@ -29,7 +34,7 @@ TrainingReport run_training(const workload::ModelSpec& model, const workload::Pa
                             "activations or use smaller micro-batches");
     if (r == 0 || mem.total() > report.memory.total()) report.memory = mem;
   }
-  report.run = simulate(report.job.workload, system);
+  report.run = simulate(report.job.workload, system, options);
   report.iteration_time_s = report.run.makespan_s;
   const double devices = static_cast<double>(system.devices.size());
   report.model_tflops_per_device = report.job.model_flops / report.iteration_time_s / devices / 1e12;
@@ -39,7 +44,7 @@ TrainingReport run_training(const workload::ModelSpec& model, const workload::Pa
     if (stats.last_end_s > report.run.devices[report.critical_device].stats.last_end_s) report.critical_device = static_cast<int>(d);
     report.memory_peak_bytes_per_device = std::max(report.memory_peak_bytes_per_device, stats.peak_memory_bytes);
   }
-  report.breakdown = time_breakdown(report.job.workload, report.run, report.critical_device);
+  if (options.record_ops) report.breakdown = time_breakdown(report.job.workload, report.run, report.critical_device);
   return report;
 }
 

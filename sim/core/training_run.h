@@ -26,5 +26,8 @@ struct TrainingReport {
 // needed and what is there).
 TrainingReport run_training(const workload::ModelSpec& model, const workload::ParallelLayout& layout,
                             const SystemSpec& system, const std::string& source);
+// The same for a workload already generated (a run config's `training:` section).
+// Without op records (options.record_ops false) the breakdown stays empty.
+TrainingReport simulate_training(workload::TrainingWorkload job, const SystemSpec& system, const RunOptions& options = {});
 
 }  // namespace suanli::sim

@@ -6,6 +6,8 @@
 #include <string>
 
 #include "sim/core/simulation.h"
+#include "sim/core/training_run.h"
+#include "sim/output/json_writer.h"
 #include "workloads/graph.h"
 
 namespace suanli::output {
@@ -16,7 +18,12 @@ struct RunContext {
   const sim::SystemSpec& system;
   const workload::Workload& workload;
   const sim::RunResult& result;
+  const sim::TrainingReport* training = nullptr;  // set for a generated training iteration
 };
+
+// The training numbers (iteration time, model TFLOP/s, MFU, breakdown, memory) as
+// fields of the JSON object being written.
+void write_training_fields(const sim::TrainingReport& report, JsonWriter& json);
 
 void write_summary_json(const RunContext& run, std::ostream& out);
 void write_results_h5(const RunContext& run, const std::string& file);

@@ -8,6 +8,30 @@
 
 namespace suanli::output {
 
+void write_training_fields(const sim::TrainingReport& r, JsonWriter& json) {
+  json.field("iteration_time_s", r.iteration_time_s);
+  json.field("model_tflops_per_device", r.model_tflops_per_device);
+  json.field("mfu", r.mfu);
+  json.field("model_flops", r.job.model_flops);
+  json.key("breakdown").begin_object();
+  json.field("device", r.critical_device);
+  json.field("compute_s", r.breakdown.compute_s);
+  json.key("exposed_comm_s").begin_object();
+  for (const char* kind : {"tp", "pp", "dp", "ep"}) {
+    const auto it = r.breakdown.exposed_comm_s.find(kind);
+    json.field(kind, it == r.breakdown.exposed_comm_s.end() ? 0.0 : it->second);
+  }
+  json.end_object();
+  json.field("bubble_s", r.breakdown.idle_s);
+  json.field("optimizer_s", r.breakdown.optimizer_s);
+  json.end_object();
+  json.field("memory_peak_bytes_per_device", r.memory_peak_bytes_per_device);
+  json.key("memory_model").begin_object();
+  json.field("weights", r.memory.weights).field("gradients", r.memory.gradients).field("optimizer", r.memory.optimizer);
+  json.field("activations", r.memory.activations).field("buffers", r.memory.buffers);
+  json.end_object();
+}
+
 void write_summary_json(const RunContext& run, std::ostream& out) {
   const auto& r = run.result;
   double flops = 0, hbm = 0, host = 0;
@@ -23,6 +47,7 @@ void write_summary_json(const RunContext& run, std::ostream& out) {
   json.field("system", run.system.name);
   json.field("workload", run.workload.name);
   json.field("makespan_s", r.makespan_s);
+  if (run.training) write_training_fields(*run.training, json);
   json.field("total_flops", flops);
   json.field("achieved_flops_per_s", r.makespan_s > 0 ? flops / r.makespan_s : 0.0);
   json.key("bytes_moved").begin_object().field("hbm", hbm).field("host_link", host).end_object();

@@ -188,7 +188,7 @@ TEST_CASE("A run config's training section takes Megatron's option names and nam
   // A good one generates one graph per device.
   const auto file = test::write_scratch("good.yaml", "system: {preset: dgx-a100}\nworkload:\n  training: {model: gpt3-22b, "
                                                      "tensor_model_parallel_size: 8, global_batch_size: 2, micro_batch_size: 1}\n");
-  CHECK(config::load_run_config(file).workload.graphs.size() == 8);
+  CHECK(config::load_run_config(file).training->workload.graphs.size() == 8);
 }
 
 TEST_CASE("A generated training workload saved as a protobuf trace replays to the same iteration", "[training][trace]") {

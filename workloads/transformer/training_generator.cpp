@@ -359,6 +359,8 @@ double forward_flops_per_token(const ModelSpec& m, long long seq) {
 TrainingWorkload generate_training(const ModelSpec& m, const ParallelLayout& l, const std::string& source) {
   check_layout(m, l, l.world(), source);
   TrainingWorkload out;
+  out.model = m;
+  out.layout = l;
   out.workload.name = m.name + " training (tp " + std::to_string(l.tp) + ", pp " + std::to_string(l.pp) + ", dp " +
                       std::to_string(l.dp) + ")";
   out.workload.source = source;

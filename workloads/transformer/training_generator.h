@@ -12,6 +12,8 @@
 namespace suanli::workload {
 
 struct TrainingWorkload {
+  ModelSpec model;
+  ParallelLayout layout;
   Workload workload;
   std::vector<RankMemory> memory;  // per rank
   // FLOPs of the iteration as Megatron's papers count model FLOPs: forward and
