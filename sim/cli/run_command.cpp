@@ -7,6 +7,7 @@
 #include "sim/config/run_config.h"
 #include "sim/core/program.h"
 #include "sim/output/run_outputs.h"
+#include "sim/output/serving_outputs.h"
 
 namespace suanli::cli {
 
@@ -22,6 +23,26 @@ int run_command(const std::vector<std::string>& argv) {
   const std::string out_dir = args.require("out");
 
   config::RunConfig config = config::load_run_config(args.positionals()[0]);
+  if (config.serving) {
+    const auto report = sim::run_serving(config.serving->config, config.serving->requests, config.system);
+    const output::ServingContext run{config.file, config.text, config.system, config.serving->config, report};
+    output::write_serving_outputs(run, out_dir);
+    if (args.flag("json")) {
+      output::JsonWriter json(std::cout);
+      json.begin_object();
+      output::write_serving_fields(report, json);
+      json.end_object();
+      std::cout << "\n";
+    } else {
+      std::cout << "system     " << config.system.name << "\n"
+                << "served     " << report.requests_completed << " requests in " << units::format_seconds(report.duration_s)
+                << ", " << report.throughput_tokens_per_s << " output tokens/s\n"
+                << "latency    ttft p50 " << units::format_seconds(report.ttft_s.p50) << ", tpot p50 "
+                << units::format_seconds(report.tpot_s.p50) << ", e2e p99 " << units::format_seconds(report.e2e_latency_s.p99) << "\n"
+                << "results    " << out_dir << "/{summary.json,results.h5,timeline.json}\n";
+    }
+    return 0;
+  }
   std::optional<sim::TrainingReport> training;
   if (config.training) training = sim::simulate_training(std::move(*config.training), config.system, config.options);
   const workload::Workload& workload = training ? training->job.workload : config.workload;

@@ -1,5 +1,6 @@
 #include "sim/config/run_config.h"
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -7,6 +8,7 @@
 #include "sim/config/system_loader.h"
 #include "sim/base/error.h"
 #include "sim/base/yaml_fields.h"
+#include "sim/serving/serving_options.h"
 #include "workloads/readers/op_list_reader.h"
 #include "workloads/transformer/megatron_options.h"
 #include "workloads/transformer/training_generator.h"
@@ -14,40 +16,56 @@
 namespace suanli::config {
 namespace {
 
-// `training:` takes Megatron-LM's option names with underscores
-// (tensor_model_parallel_size: 8, sequence_parallel: true, model: gpt3-175b).
+// Option names in YAML are the command line's with underscores for dashes.
+std::string with(std::string key, char from, char to) {
+  for (char& ch : key)
+    if (ch == from) ch = to;
+  return key;
+}
+
+// Reads a mapping of options into dashed name -> text, failing on a name not in `help`.
+std::map<std::string, std::string> read_options(YamlFields& fields, const std::vector<std::pair<std::string, std::string>>& help,
+                                                const std::string& what) {
+  std::string list;
+  for (const auto& entry : help) list += (list.empty() ? "" : ", ") + with(entry.first, '-', '_');
+  if (!fields.node().IsMap()) fields.fail("", "expected a mapping of " + what + " options");
+  std::map<std::string, std::string> values;
+  for (const auto& entry : fields.node()) {
+    const std::string key = entry.first.as<std::string>();
+    bool known = false;
+    for (const auto& option : help) known |= with(option.first, '-', '_') == key;
+    if (!known) fields.fail(key, "unknown " + what + " option '" + key + "'; expected one of: " + list);
+    const YAML::Node value = fields.child(key);
+    if (!value.IsScalar()) fields.fail(key, "expected a single value");
+    values[with(key, '_', '-')] = value.as<std::string>();
+  }
+  return values;
+}
+
+// `training:` takes Megatron-LM's option names (tensor_model_parallel_size: 8,
+// sequence_parallel: true, model: gpt3-175b).
 workload::TrainingWorkload training_job(YamlFields fields, int devices) {
   workload::MegatronOptions options;
   options.source = fields.file();
-  const std::string path = "workload.training.";
-  options.field = [path](const std::string& dashed) {
-    std::string key = dashed;
-    for (char& ch : key)
-      if (ch == '-') ch = '_';
-    return path + key;
-  };
-  std::map<std::string, std::string> known;  // underscored -> dashed
-  std::string list;
-  for (const auto& [name, help] : workload::megatron_option_help()) {
-    std::string key = name;
-    for (char& ch : key)
-      if (ch == '-') ch = '_';
-    known[key] = name;
-    list += (list.empty() ? "" : ", ") + key;
-  }
-  const YAML::Node node = fields.node();
-  if (!node.IsMap()) throw InputError(fields.file(), "workload.training", "expected a mapping of Megatron-LM options");
-  for (const auto& entry : node) {
-    const std::string key = entry.first.as<std::string>();
-    const auto it = known.find(key);
-    if (it == known.end()) fields.fail(key, "unknown training option '" + key + "'; expected one of: " + list);
-    const YAML::Node value = fields.child(key);
-    if (!value.IsScalar()) fields.fail(key, "expected a single value");
-    options.values[it->second] = value.as<std::string>();
-  }
+  options.field = [](const std::string& name) { return "workload.training." + with(name, '-', '_'); };
+  options.values = read_options(fields, workload::megatron_option_help(), "training");
   const auto model = workload::model_from_options(options);
   const auto layout = workload::layout_from_options(options, model, devices);
   return workload::generate_training(model, layout, fields.file());
+}
+
+// `serving:` takes vLLM's engine options and benchmark_serving.py's request options
+// (tensor_parallel_size: 8, request_rate: 5, random_input_len: 1024, model: llama3-70b).
+RunConfig::Serving serving_job(YamlFields fields) {
+  sim::ServingOptions options;
+  options.source = fields.file();
+  options.field = [](const std::string& name) { return "workload.serving." + with(name, '-', '_'); };
+  options.values = read_options(fields, sim::serving_option_help(), "serving");
+  if (options.values.count("trace")) {  // relative to the config file
+    std::filesystem::path trace = options.values["trace"];
+    if (trace.is_relative()) options.values["trace"] = (std::filesystem::path(fields.file()).parent_path() / trace).string();
+  }
+  return {sim::serving_config_from_options(options), sim::requests_from_options(options)};
 }
 
 }  // namespace
@@ -73,6 +91,11 @@ RunConfig load_run_config(const std::string& file) {
     config.system = load_system(top.child("system"), file, "system", 0);
     YamlFields section(workload_node, file, "workload");
     config.training = training_job(section.section("training"), static_cast<int>(config.system.devices.size()));
+    section.finish();
+  } else if (workload_node.IsMap() && workload_node["serving"]) {
+    config.system = load_system(top.child("system"), file, "system", 0);
+    YamlFields section(workload_node, file, "workload");
+    config.serving = serving_job(section.section("serving"));
     section.finish();
   } else {
     config.workload = workload::read_workload_section(workload_node, file, "workload");

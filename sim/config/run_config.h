@@ -7,6 +7,7 @@
 //   workload:
 //     ops: [...]                    # or trace: FILE.pb, ranks: [{ops: [...]}, ...], or
 //                                   # training: {model: gpt3-175b, tensor_model_parallel_size: 8, ...}
+//                                   # serving: {model: llama3-70b, tensor_parallel_size: 8, request_rate: 5, ...}
 //   options:
 //     record_ops: true
 #include <string>
@@ -15,6 +16,7 @@
 
 #include "sim/core/simulation.h"
 #include "workloads/graph.h"
+#include "sim/serving/serving_engine.h"
 #include "workloads/transformer/training_generator.h"
 
 namespace suanli::config {
@@ -25,6 +27,11 @@ struct RunConfig {
   sim::SystemSpec system;
   workload::Workload workload;  // empty when `training` holds the generated job
   std::optional<workload::TrainingWorkload> training;  // from a `workload: {training: ...}` section
+  struct Serving {
+    sim::ServingConfig config;
+    std::vector<workload::Request> requests;
+  };
+  std::optional<Serving> serving;  // from a `workload: {serving: ...}` section (the workload stays empty)
   sim::RunOptions options;
 };
 

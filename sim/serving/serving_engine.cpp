@@ -24,16 +24,13 @@ struct Sequence {
   bool prefill_done() const { return prefilled == prompt; }
 };
 
-struct Outcome {
-  double arrival_s = 0, first_token_s = 0, finish_s = 0;
-  long long output = 0;
-};
+using Outcome = RequestOutcome;
 
 // One engine (tp x pp devices) serving its share of the requests.
 class ServingEngine {
  public:
-  ServingEngine(const ServingConfig& c, IterationCost& cost, long long kv_blocks, long long token_budget)
-      : c_(c), cost_(cost), free_blocks_(kv_blocks), capacity_(kv_blocks), budget_(token_budget) {
+  ServingEngine(const ServingConfig& c, IterationCost& cost, long long kv_blocks, long long token_budget, int engine)
+      : c_(c), cost_(cost), free_blocks_(kv_blocks), capacity_(kv_blocks), budget_(token_budget), engine_(engine) {
     running_.reserve(c.max_num_seqs);  // the plan keeps pointers into it
   }
 
@@ -201,7 +198,7 @@ class ServingEngine {
       Sequence& s = running_[i];
       if (s.prefill_done() && s.generated >= s.output) {
         free_blocks_ += s.blocks;
-        out[s.id] = {all[s.id].arrival_s, s.first_token_s, now, s.output};
+        out[s.id] = {all[s.id].arrival_s, s.first_token_s, now, s.prompt, s.output, engine_};
       } else {
         running_[kept++] = s;
       }
@@ -212,6 +209,7 @@ class ServingEngine {
   const ServingConfig& c_;
   IterationCost& cost_;
   long long free_blocks_, capacity_, budget_;
+  int engine_;
   std::deque<Sequence> waiting_;
   std::vector<Sequence> running_;
   double busy_s_ = 0, used_block_seconds_ = 0, peak_ = 0;
@@ -283,7 +281,7 @@ ServingReport run_serving(const ServingConfig& c, const std::vector<workload::Re
   for (int e = 0; e < report.replicas; ++e) {
     std::vector<int> mine;
     for (size_t i = e; i < requests.size(); i += report.replicas) mine.push_back(static_cast<int>(i));
-    ServingEngine engine(c, cost, blocks, budget);
+    ServingEngine engine(c, cost, blocks, budget, e);
     engine.run(requests, mine, out);
     busy += engine.busy_s();
     used += engine.used_block_seconds();
@@ -307,6 +305,7 @@ ServingReport run_serving(const ServingConfig& c, const std::vector<workload::Re
   report.throughput_tokens_per_s = report.duration_s > 0 ? tokens / report.duration_s : 0;
   report.throughput_requests_per_s = report.duration_s > 0 ? out.size() / report.duration_s : 0;
   report.kv_utilisation_mean = busy > 0 ? used / (busy * blocks) : 0;
+  report.requests = std::move(out);
   report.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return report;
 }

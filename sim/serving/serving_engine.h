@@ -34,6 +34,12 @@ struct LatencyStats {
   double mean = 0, p50 = 0, p90 = 0, p99 = 0;
 };
 
+struct RequestOutcome {
+  double arrival_s = 0, first_token_s = 0, finish_s = 0;
+  long long prompt = 0, output = 0;
+  int engine = 0;
+};
+
 struct ServingReport {
   int replicas = 0;  // engines of tp x pp devices, each serving every replicas-th request
   int requests_completed = 0;
@@ -47,6 +53,7 @@ struct ServingReport {
   long long iterations = 0;
   long long preemptions = 0;             // requests evicted for KV space and recomputed
   double wall_s = 0;
+  std::vector<RequestOutcome> requests;  // in the order given
 };
 
 ServingReport run_serving(const ServingConfig& config, const std::vector<workload::Request>& requests, const SystemSpec& system);

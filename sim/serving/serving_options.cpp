@@ -1,0 +1,108 @@
+#include "sim/serving/serving_options.h"
+
+#include <cmath>
+#include <limits>
+
+#include "sim/base/error.h"
+
+namespace suanli::sim {
+namespace {
+
+struct Reader {
+  const ServingOptions& o;
+  bool has(const std::string& name) const { return o.values.count(name) > 0; }
+  [[noreturn]] void fail(const std::string& name, const std::string& problem) const { throw InputError(o.source, o.field(name), problem); }
+  double number(const std::string& name, double fallback) const {
+    if (!has(name)) return fallback;
+    const std::string& text = o.values.at(name);
+    if (text == "inf") return std::numeric_limits<double>::infinity();
+    try {
+      size_t used = 0;
+      const double v = std::stod(text, &used);
+      if (used == text.size() && v >= 0) return v;
+    } catch (const std::exception&) {
+    }
+    fail(name, "expected a non-negative number, got '" + text + "'");
+  }
+  long long whole(const std::string& name, long long fallback, long long at_least) const {
+    const double v = number(name, static_cast<double>(fallback));
+    if (v != std::floor(v) || v < at_least) fail(name, "expected a whole number of at least " + std::to_string(at_least));
+    return static_cast<long long>(v);
+  }
+  bool flag(const std::string& name) const {
+    if (!has(name)) return false;
+    const std::string& v = o.values.at(name);
+    if (v != "true" && v != "false") fail(name, "expected true or false, got '" + v + "'");
+    return v == "true";
+  }
+  std::string text(const std::string& name, const std::string& fallback) const { return has(name) ? o.values.at(name) : fallback; }
+};
+
+}  // namespace
+
+const std::vector<std::pair<std::string, std::string>>& serving_option_help() {
+  static const std::vector<std::pair<std::string, std::string>> help = {
+      {"model", "model preset (llama3-70b, ...)"},
+      {"dtype", "bf16 (default), fp16 or fp8"},
+      {"tensor-parallel-size", "default 1"},
+      {"pipeline-parallel-size", "default 1"},
+      {"max-num-seqs", "requests in a batch at most (default 256)"},
+      {"max-num-batched-tokens", "tokens per iteration at most (default 2048 with chunked prefill)"},
+      {"enable-chunked-prefill", "Sarathi-style: decodes and prefill chunks share each iteration"},
+      {"batching", "continuous (default), chunked-prefill or static"},
+      {"block-size", "tokens per KV-cache block (default 16)"},
+      {"gpu-memory-utilization", "share of HBM for weights, activations and KV cache (default 0.9)"},
+      {"trace", "requests from a CSV (arrival_s, prompt_tokens, output_tokens)"},
+      {"request-rate", "Poisson arrivals per second (default inf: all at once)"},
+      {"num-prompts", "requests to draw (default 1000)"},
+      {"random-input-len", "prompt tokens (default 1024)"},
+      {"random-output-len", "output tokens (default 128)"},
+      {"random-range-ratio", "lengths uniform in len x [1-F, 1+F] (default 0)"},
+      {"seed", "random seed (default 0)"}};
+  return help;
+}
+
+bool is_serving_flag(const std::string& name) { return name == "enable-chunked-prefill"; }
+
+ServingConfig serving_config_from_options(const ServingOptions& options) {
+  const Reader r{options};
+  ServingConfig c;
+  if (!r.has("model")) r.fail("model", "required: the model preset to serve");
+  try {
+    c.model = workload::load_model_preset(r.text("model", ""));
+  } catch (const InputError& e) {
+    if (!e.file().empty()) throw;
+    r.fail("model", e.problem());
+  }
+  c.model.dtype = r.text("dtype", c.model.dtype);
+  if (!workload::is_known_dtype(c.model.dtype)) r.fail("dtype", "unknown dtype '" + c.model.dtype + "'; expected one of " + workload::kKnownDtypes);
+  c.tp = static_cast<int>(r.whole("tensor-parallel-size", 1, 1));
+  c.pp = static_cast<int>(r.whole("pipeline-parallel-size", 1, 1));
+  c.max_num_seqs = static_cast<int>(r.whole("max-num-seqs", 256, 1));
+  c.max_num_batched_tokens = r.whole("max-num-batched-tokens", 0, 0);
+  c.block_size = static_cast<int>(r.whole("block-size", 16, 1));
+  c.gpu_memory_utilization = r.number("gpu-memory-utilization", 0.9);
+  if (c.gpu_memory_utilization <= 0 || c.gpu_memory_utilization > 1) r.fail("gpu-memory-utilization", "expected a fraction in (0, 1]");
+  const std::string policy = r.text("batching", r.flag("enable-chunked-prefill") ? "chunked-prefill" : "continuous");
+  if (policy == "continuous") c.batching = Batching::kContinuous;
+  else if (policy == "chunked-prefill") c.batching = Batching::kChunkedPrefill;
+  else if (policy == "static") c.batching = Batching::kStatic;
+  else r.fail("batching", "expected continuous, chunked-prefill or static, got '" + policy + "'");
+  return c;
+}
+
+std::vector<workload::Request> requests_from_options(const ServingOptions& options) {
+  const Reader r{options};
+  if (r.has("trace")) return workload::read_request_trace(r.text("trace", ""));
+  workload::PoissonRequests p;
+  p.rate_per_s = r.number("request-rate", std::numeric_limits<double>::infinity());
+  p.count = static_cast<int>(r.whole("num-prompts", 1000, 1));
+  const double spread = r.number("random-range-ratio", 0);
+  if (spread >= 1) r.fail("random-range-ratio", "expected a fraction below 1");
+  p.prompt = {r.whole("random-input-len", 1024, 1), spread};
+  p.output = {r.whole("random-output-len", 128, 1), spread};
+  p.seed = static_cast<uint64_t>(r.whole("seed", 0, 0));
+  return workload::poisson_requests(p);
+}
+
+}  // namespace suanli::sim
