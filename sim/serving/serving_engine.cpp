@@ -223,7 +223,11 @@ LatencyStats stats_of(std::vector<double> v) {
   double sum = 0;
   for (double x : v) sum += x;
   s.mean = sum / v.size();
-  auto at = [&](double q) { return v[std::min(v.size() - 1, static_cast<size_t>(std::ceil(q * v.size())) - (q * v.size() >= 1 ? 1 : 0))]; };
+  // Nearest-rank percentile: the smallest value with at least q of the values at or below it.
+  auto at = [&](double q) {
+    const size_t rank = static_cast<size_t>(std::ceil(q * v.size()));
+    return v[std::min(v.size() - 1, rank > 0 ? rank - 1 : 0)];
+  };
   s.p50 = at(0.5), s.p90 = at(0.9), s.p99 = at(0.99);
   return s;
 }
