@@ -5,6 +5,7 @@
 #include "sim/cli/args.h"
 #include "sim/cli/commands.h"
 #include "sim/output/json_writer.h"
+#include "workloads/transformer/model_spec.h"
 
 namespace suanli::cli {
 namespace {
@@ -18,8 +19,8 @@ double rate(const std::map<std::string, double>& table, const char* dtype) {
 
 int presets_command(const std::vector<std::string>& argv) {
   Args args("presets", "[--json]",
-            "Chip presets with their headline numbers (dense peaks). Each preset is a YAML\n"
-            "file under models/presets whose comments cite the source of every number.",
+            "Chip presets with their headline numbers (dense peaks), then model presets. Each\n"
+            "preset is a YAML file whose comments cite the source of every number.",
             {{"json", "", "print a JSON array"}});
   if (!args.parse(argv)) return 0;
   std::vector<models::ChipSpec> chips;
@@ -53,6 +54,13 @@ int presets_command(const std::vector<std::string>& argv) {
                 c.memory.hbm_bandwidth_Bps / 1e12, c.power.tdp_w);
   }
   std::printf("\nDense peaks (no sparsity). 0 means the chip has no matrix rate for that dtype.\n");
+  std::printf("\n%-18s %-40s %6s %7s %6s %8s %9s\n", "model", "name", "layers", "hidden", "heads", "kv heads", "params B");
+  for (const auto& name : workload::model_preset_names()) {
+    const auto m = workload::load_model_preset(name);
+    std::printf("%-18s %-40s %6d %7lld %6d %8d %9.1f\n", m.name.c_str(), m.display_name.c_str(), m.layers, m.hidden, m.heads,
+                m.kv_heads, workload::total_parameters(m) / 1e9);
+  }
+  std::printf("\nModel presets (workloads/presets/models) serve --model in suanli train and suanli serve.\n");
   return 0;
 }
 
