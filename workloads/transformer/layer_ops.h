@@ -1,0 +1,95 @@
+#pragma once
+// The ops of one Transformer layer for one micro-batch on one rank, forward and
+// backward, with the tensor-parallel and expert-parallel collectives between them,
+// written into the rank's graph. Names start with the pass and layer ("f12.qkv",
+// "b12.fc1w", "r12.attn" for recomputation) or the collective's kind ("tp.", "ep.").
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "workloads/graph.h"
+#include "workloads/op_math.h"
+#include "workloads/transformer/parallel_layout.h"
+
+namespace suanli::workload {
+
+constexpr uint64_t kNoNode = UINT64_MAX;
+
+// Appends nodes to one rank's graph. Compute ops form one stream: each waits for
+// the one before, as kernels on one CUDA stream do; collectives hang off it.
+class RankWriter {
+ public:
+  RankWriter(Graph& graph, std::string dtype) : g_(graph), dtype_(std::move(dtype)) {}
+
+  uint64_t compute(std::string name, ComputeKind kind, long long m, long long n, long long k = 0, long long batch = 1,
+                   bool causal = false, std::vector<uint64_t> extra_deps = {}) {
+    Node node = base(std::move(name), std::move(extra_deps));
+    node.type = NodeType::kCompute;
+    node.compute.kind = kind;
+    node.compute.dtype = dtype_;
+    node.compute.m = m, node.compute.n = n, node.compute.k = k, node.compute.batch = batch;
+    node.compute.causal = causal;
+    fill_compute_costs(node.compute);
+    if (last_ != kNoNode) node.data_deps.push_back(last_);
+    last_ = push(std::move(node));
+    return last_;
+  }
+  // A collective on the compute stream's path: it waits for the stream and the
+  // stream waits for it (tensor-parallel all-reduces, all-to-alls).
+  uint64_t blocking(std::string name, Collective kind, double bytes, const std::vector<int>& group) {
+    const uint64_t id = collective(std::move(name), kind, bytes, group, last_ == kNoNode ? std::vector<uint64_t>{} : std::vector<uint64_t>{last_});
+    last_ = id;
+    return id;
+  }
+  uint64_t collective(std::string name, Collective kind, double bytes, const std::vector<int>& group, std::vector<uint64_t> deps,
+                      int peer = -1, std::string group_name = "") {
+    Node node = base(std::move(name), std::move(deps));
+    node.type = NodeType::kCommunication;
+    node.comm.kind = kind;
+    node.comm.bytes = bytes;
+    node.comm.group = group;
+    node.comm.peer = peer;
+    node.comm.group_name = std::move(group_name);
+    return push(std::move(node));
+  }
+  void alloc_on_last(double bytes) { g_.nodes.back().alloc_bytes += bytes; }
+  void free_on_last(double bytes) { g_.nodes.back().free_bytes += bytes; }
+  uint64_t last() const { return last_; }
+  void wait_for(uint64_t id) { pending_.push_back(id); }  // the next compute op also waits for `id`
+
+ private:
+  Node base(std::string name, std::vector<uint64_t> deps) {
+    Node node;
+    node.id = g_.nodes.size();
+    node.name = std::move(name);
+    node.data_deps = std::move(deps);
+    node.data_deps.insert(node.data_deps.end(), pending_.begin(), pending_.end());
+    pending_.clear();
+    return node;
+  }
+  uint64_t push(Node node) {
+    g_.nodes.push_back(std::move(node));
+    return g_.nodes.back().id;
+  }
+  Graph& g_;
+  std::string dtype_;
+  uint64_t last_ = kNoNode;
+  std::vector<uint64_t> pending_;
+};
+
+struct Context {
+  const ModelSpec& m;
+  const ParallelLayout& l;
+  int rank;
+  RankPlace place;
+  long long seq, tokens;  // tokens of one micro-batch
+  std::vector<int> tp, dp, ep, expert_dp;
+  double message;         // bytes of one micro-batch's hidden states (all tokens)
+};
+
+
+// Forward of `layer` ('f', or 'r' when recomputed in backward) and its backward.
+void layer_forward(RankWriter& w, const Context& c, int layer, char pass);
+void layer_backward(RankWriter& w, const Context& c, int layer);
+
+}  // namespace suanli::workload
