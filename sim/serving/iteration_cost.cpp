@@ -56,6 +56,20 @@ double IterationCost::collective_seconds(int op, long long bytes) {
   return s;
 }
 
+double IterationCost::transfer_seconds(int from, int to, double bytes) {
+  if (!router_ || from == to || bytes <= 0) return 0;
+  const auto key = std::make_tuple(from, to, static_cast<long long>(bytes / 1024));  // to the KiB
+  auto found = transfer_cache_.find(key);
+  if (found != transfer_cache_.end()) return found->second;
+  interconnect::CollectiveCall call;
+  call.op = interconnect::CollectiveOp::kSendRecv;
+  call.devices = {from, to};
+  call.bytes = bytes;
+  const double s = interconnect::choose(call, system_.tuning, *router_, *system_.topology).estimate_s;
+  transfer_cache_.emplace(key, s);
+  return s;
+}
+
 double IterationCost::dense_layer_seconds(long long T) {
   auto found = dense_cache_.find(T);
   if (found != dense_cache_.end()) return found->second;

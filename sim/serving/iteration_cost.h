@@ -3,6 +3,8 @@
 // (prefill chunks and one token per decoding request) on one engine of tp x pp
 // devices, priced with the chip's op models and the network's collective model.
 #include <map>
+#include <memory>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -22,6 +24,8 @@ class IterationCost {
   IterationCost(const workload::ModelSpec& model, int tp, int pp, const SystemSpec& system);
 
   double seconds(const std::vector<PrefillChunk>& prefills, const std::vector<long long>& decode_contexts);
+  // Moving `bytes` from device `from` to device `to` on an idle network.
+  double transfer_seconds(int from, int to, double bytes);
   // Bytes of KV cache one token takes on one device.
   double kv_bytes_per_token() const;
   double weight_bytes_per_device() const;
@@ -37,6 +41,7 @@ class IterationCost {
   double hbm_Bps_;
   std::unordered_map<long long, double> dense_cache_;
   std::map<std::pair<int, long long>, double> comm_cache_;
+  std::map<std::tuple<int, int, long long>, double> transfer_cache_;
   std::unique_ptr<interconnect::Router> router_;
 };
 

@@ -26,6 +26,15 @@ struct Sequence {
 
 using Outcome = RequestOutcome;
 
+// A request reaching an engine: fresh, or with its prompt already prefilled by a
+// prefill engine (first_token_s set).
+struct Arrival {
+  int id;
+  double at;
+  long long prompt, output;
+  double first_token_s = -1;
+};
+
 // One engine (tp x pp devices) serving its share of the requests.
 class ServingEngine {
  public:
@@ -34,16 +43,19 @@ class ServingEngine {
     running_.reserve(c.max_num_seqs);  // the plan keeps pointers into it
   }
 
-  void run(const std::vector<workload::Request>& all, const std::vector<int>& mine, std::vector<Outcome>& out) {
+  // `arrivals` in time order.
+  void run(const std::vector<Arrival>& arrivals, const std::vector<workload::Request>& all, std::vector<Outcome>& out) {
     size_t next = 0;
-    double now = mine.empty() ? 0 : all[mine.front()].arrival_s;
-    while (next < mine.size() || !waiting_.empty() || !running_.empty()) {
-      while (next < mine.size() && all[mine[next]].arrival_s <= now) {
-        const auto& r = all[mine[next]];
-        waiting_.push_back({mine[next++], r.prompt_tokens, r.output_tokens});
+    double now = arrivals.empty() ? 0 : arrivals.front().at;
+    while (next < arrivals.size() || !waiting_.empty() || !running_.empty()) {
+      while (next < arrivals.size() && arrivals[next].at <= now) {
+        const Arrival& a = arrivals[next++];
+        Sequence s{a.id, a.prompt, a.output};
+        if (a.first_token_s >= 0) s.prefilled = a.prompt, s.generated = 1, s.first_token_s = a.first_token_s;
+        waiting_.push_back(s);
       }
       if (waiting_.empty() && running_.empty()) {  // idle until the next arrival
-        now = all[mine[next]].arrival_s;
+        now = arrivals[next].at;
         continue;
       }
       std::vector<PrefillChunk> prefills;
@@ -51,8 +63,8 @@ class ServingEngine {
       std::vector<long long> decodes;
       plan(prefills, prefilling, decodes);
       if (prefills.empty() && decodes.empty()) {
-        if (next < mine.size()) {  // nothing can run until more arrive (static batching waits for none)
-          now = std::max(now, all[mine[next]].arrival_s);
+        if (next < arrivals.size()) {  // nothing can run until more arrive (static batching waits for none)
+          now = std::max(now, arrivals[next].at);
           continue;
         }
         throw SimulationError("serving stalled: " + std::to_string(waiting_.size()) + " requests wait for KV-cache space that never frees");
@@ -130,11 +142,9 @@ class ServingEngine {
       // vLLM without chunking: a prefill-only iteration whenever new requests fit.
       const size_t before = running_.size();
       admit(budget);
-      if (running_.size() > before) {
-        for (size_t i = before; i < running_.size(); ++i) add_prefill(running_[i], running_[i].prompt, prefills, prefilling);
-        return;
-      }
-      plan_decodes(decodes);
+      for (size_t i = before; i < running_.size(); ++i)
+        if (!running_[i].prefill_done()) add_prefill(running_[i], running_[i].prompt, prefills, prefilling);
+      if (prefills.empty()) plan_decodes(decodes);  // requests prefilled elsewhere decode at once
       return;
     }
     if (static_batch) {
@@ -166,6 +176,7 @@ class ServingEngine {
     long long left = budget_ - static_cast<long long>(decodes.size());
     for (const auto& p : prefills) left -= p.tokens;
     for (size_t i = before; i < running_.size() && left > 0; ++i) {
+      if (running_[i].prefill_done()) continue;
       const long long chunk = std::min(left, running_[i].prompt);
       add_prefill(running_[i], chunk, prefills, prefilling);
       left -= chunk;
@@ -198,7 +209,7 @@ class ServingEngine {
       Sequence& s = running_[i];
       if (s.prefill_done() && s.generated >= s.output) {
         free_blocks_ += s.blocks;
-        out[s.id] = {all[s.id].arrival_s, s.first_token_s, now, s.prompt, s.output, engine_};
+        out[s.id] = {all[s.id].arrival_s, s.first_token_s, now, all[s.id].prompt_tokens, s.output, engine_};
       } else {
         running_[kept++] = s;
       }
@@ -282,16 +293,56 @@ ServingReport run_serving(const ServingConfig& c, const std::vector<workload::Re
   report.kv_cache_tokens = blocks * c.block_size;
   std::vector<Outcome> out(requests.size());
   double busy = 0, used = 0;
-  for (int e = 0; e < report.replicas; ++e) {
-    std::vector<int> mine;
-    for (size_t i = e; i < requests.size(); i += report.replicas) mine.push_back(static_cast<int>(i));
+  auto run_engine = [&](int e, const std::vector<Arrival>& arrivals, std::vector<Outcome>& into) {
     ServingEngine engine(c, cost, blocks, budget, e);
-    engine.run(requests, mine, out);
+    engine.run(arrivals, requests, into);
     busy += engine.busy_s();
     used += engine.used_block_seconds();
     report.kv_utilisation_peak = std::max(report.kv_utilisation_peak, engine.peak());
     report.iterations += engine.iterations();
     report.preemptions += engine.preemptions();
+  };
+  auto by_time = [](std::vector<Arrival>& a) {
+    std::stable_sort(a.begin(), a.end(), [](const Arrival& x, const Arrival& y) { return x.at < y.at; });
+  };
+  const int prefill = c.prefill_engines, decode = report.replicas - prefill;
+  if (prefill > 0) {
+    if (decode < 1)
+      throw InputError("command line", "--prefill-engines", std::to_string(prefill) + " prefill engines leave none of the " +
+                                                               std::to_string(report.replicas) + " engines to decode");
+    // Prefill engines run every prompt to its first token; the KV cache then crosses
+    // to a decode engine, device by device in parallel, and decoding goes on there.
+    std::vector<Outcome> first(requests.size());
+    for (int e = 0; e < prefill; ++e) {
+      std::vector<Arrival> arrivals;
+      for (size_t i = e; i < requests.size(); i += prefill)
+        arrivals.push_back({static_cast<int>(i), requests[i].arrival_s, requests[i].prompt_tokens, 1});
+      run_engine(e, arrivals, first);
+    }
+    std::vector<std::vector<Arrival>> to_decode(decode);
+    for (size_t i = 0; i < requests.size(); ++i) {
+      const int from = static_cast<int>(i % prefill), to = prefill + static_cast<int>(i % decode);
+      if (requests[i].output_tokens <= 1) {
+        out[i] = first[i];
+        out[i].output = requests[i].output_tokens;
+        continue;
+      }
+      const double kv = static_cast<double>(requests[i].prompt_tokens) * cost.kv_bytes_per_token();
+      const double arrive = first[i].finish_s + cost.transfer_seconds(from * per_engine, to * per_engine, kv);
+      to_decode[to - prefill].push_back({static_cast<int>(i), arrive, requests[i].prompt_tokens, requests[i].output_tokens,
+                                         first[i].first_token_s});
+    }
+    for (int d = 0; d < decode; ++d) {
+      by_time(to_decode[d]);
+      run_engine(prefill + d, to_decode[d], out);
+    }
+  } else {
+    for (int e = 0; e < report.replicas; ++e) {
+      std::vector<Arrival> arrivals;
+      for (size_t i = e; i < requests.size(); i += report.replicas)
+        arrivals.push_back({static_cast<int>(i), requests[i].arrival_s, requests[i].prompt_tokens, requests[i].output_tokens});
+      run_engine(e, arrivals, out);
+    }
   }
   std::vector<double> ttft, tpot, e2e;
   double first = std::numeric_limits<double>::infinity(), last = 0, tokens = 0;

@@ -28,6 +28,10 @@ struct ServingConfig {
   long long max_num_batched_tokens = 0;   // 0: vLLM's defaults (2048 with chunked prefill, else the longest request)
   int block_size = 16;                    // tokens per KV-cache block (vLLM's default)
   double gpu_memory_utilization = 0.9;    // share of HBM the engine may use (vLLM's default)
+  // Prefill/decode disaggregation (DistServe, Splitwise): this many engines only
+  // prefill; their KV caches cross the network to the other engines, which decode.
+  // 0: every engine does both.
+  int prefill_engines = 0;
 };
 
 struct LatencyStats {

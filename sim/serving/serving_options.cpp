@@ -52,6 +52,7 @@ const std::vector<std::pair<std::string, std::string>>& serving_option_help() {
       {"batching", "continuous (default), chunked-prefill or static"},
       {"block-size", "tokens per KV-cache block (default 16)"},
       {"gpu-memory-utilization", "share of HBM for weights, activations and KV cache (default 0.9)"},
+      {"prefill-engines", "engines that only prefill and send their KV caches to the others, which decode (default 0)"},
       {"trace", "requests from a CSV (arrival_s, prompt_tokens, output_tokens)"},
       {"request-rate", "Poisson arrivals per second (default inf: all at once)"},
       {"num-prompts", "requests to draw (default 1000)"},
@@ -82,6 +83,7 @@ ServingConfig serving_config_from_options(const ServingOptions& options) {
   c.max_num_batched_tokens = r.whole("max-num-batched-tokens", 0, 0);
   c.block_size = static_cast<int>(r.whole("block-size", 16, 1));
   c.gpu_memory_utilization = r.number("gpu-memory-utilization", 0.9);
+  c.prefill_engines = static_cast<int>(r.whole("prefill-engines", 0, 0));
   if (c.gpu_memory_utilization <= 0 || c.gpu_memory_utilization > 1) r.fail("gpu-memory-utilization", "expected a fraction in (0, 1]");
   const std::string policy = r.text("batching", r.flag("enable-chunked-prefill") ? "chunked-prefill" : "continuous");
   if (policy == "continuous") c.batching = Batching::kContinuous;
