@@ -57,8 +57,8 @@ void run(const Case& c) {
 int sc_main(int argc, char** argv) {
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
   const bool small = argc > 1 && std::strcmp(argv[1], "--small") == 0;
-  // Narayanan et al. 2021's layout for GPT-3 175B: TP 8, PP 8 inside each pipeline,
-  // full recomputation, global batch 1536.
+  // GPT-3 175B as in Narayanan et al. 2021's Table 1 row for 1,024 GPUs (TP 8, PP 8,
+  // batch 1536; quoted from memory, UNVERIFIED here), full recomputation.
   if (small) {
     run({"gpt3-175b", "a100-fat-tree-1024", 64, 8, 8, 64, workload::Recompute::kFull, false});
     return 0;
