@@ -203,3 +203,41 @@ TEST_CASE("A generated training workload saved as a protobuf trace replays to th
   const auto replay = sim::simulate(back, system);
   CHECK(replay.makespan_s == Approx(report.iteration_time_s).epsilon(1e-9));
 }
+
+TEST_CASE("ZeRO stages shard optimizer states, gradients and weights over data parallelism", "[training][memory]") {
+  const ModelSpec m = small_gpt();
+  ParallelLayout l = layout(1, 1, 8, 8);
+  const auto plain = rank_memory(m, l, 0);
+  l.zero = 1;
+  const auto z1 = rank_memory(m, l, 0);
+  l.zero = 3;
+  const auto z3 = rank_memory(m, l, 0);
+  CHECK(z1.optimizer == Approx(plain.optimizer / 8));
+  CHECK(z1.gradients == Approx(plain.gradients));
+  CHECK(z3.weights == Approx(plain.weights / 8));
+  CHECK(z3.gradients == Approx(plain.gradients / 8));
+  // ZeRO-3 gathers each layer's weights before its forward and backward.
+  const auto job = generate_training(m, l, "test");
+  int gathers = 0;
+  for (const auto& n : job.workload.graphs[0].nodes)
+    if (n.name == "dp.gather") ++gathers;
+  CHECK(gathers == 2 * m.layers * 1);  // one micro-batch per replica: 8 / (1 x 8)
+}
+
+TEST_CASE("Expert parallelism sends tokens to their experts and shards the experts", "[training][moe]") {
+  ModelSpec m = small_gpt(4);
+  m.moe.experts = 8;
+  m.moe.top_k = 2;
+  m.moe.expert_ffn = 4 * m.hidden;
+  ParallelLayout l = layout(1, 1, 8, 8);
+  const auto ep1 = rank_memory(m, l, 0);
+  l.ep = 8;
+  const auto ep8 = rank_memory(m, l, 0);
+  CHECK(ep8.weights < ep1.weights / 3);  // the experts are most of the weights
+  const auto report = sim::run_training(m, l, one_node(8), "test");
+  int all_to_alls = 0;
+  for (const auto& n : report.job.workload.graphs[0].nodes)
+    if (n.type == NodeType::kCommunication && n.comm.kind == Collective::kAllToAll) ++all_to_alls;
+  CHECK(all_to_alls == 4 * m.layers);  // dispatch and combine, forward and backward
+  CHECK(report.breakdown.exposed_comm_s.count("ep") == 1);
+}
