@@ -1,44 +1,10 @@
 #include "sim/serving/serving_options.h"
 
-#include <cmath>
 #include <limits>
 
 #include "sim/base/error.h"
 
 namespace suanli::sim {
-namespace {
-
-struct Reader {
-  const ServingOptions& o;
-  bool has(const std::string& name) const { return o.values.count(name) > 0; }
-  [[noreturn]] void fail(const std::string& name, const std::string& problem) const { throw InputError(o.source, o.field(name), problem); }
-  double number(const std::string& name, double fallback) const {
-    if (!has(name)) return fallback;
-    const std::string& text = o.values.at(name);
-    if (text == "inf") return std::numeric_limits<double>::infinity();
-    try {
-      size_t used = 0;
-      const double v = std::stod(text, &used);
-      if (used == text.size() && v >= 0) return v;
-    } catch (const std::exception&) {
-    }
-    fail(name, "expected a non-negative number, got '" + text + "'");
-  }
-  long long whole(const std::string& name, long long fallback, long long at_least) const {
-    const double v = number(name, static_cast<double>(fallback));
-    if (v != std::floor(v) || v < at_least) fail(name, "expected a whole number of at least " + std::to_string(at_least));
-    return static_cast<long long>(v);
-  }
-  bool flag(const std::string& name) const {
-    if (!has(name)) return false;
-    const std::string& v = o.values.at(name);
-    if (v != "true" && v != "false") fail(name, "expected true or false, got '" + v + "'");
-    return v == "true";
-  }
-  std::string text(const std::string& name, const std::string& fallback) const { return has(name) ? o.values.at(name) : fallback; }
-};
-
-}  // namespace
 
 const std::vector<std::pair<std::string, std::string>>& serving_option_help() {
   static const std::vector<std::pair<std::string, std::string>> help = {
@@ -66,7 +32,7 @@ const std::vector<std::pair<std::string, std::string>>& serving_option_help() {
 bool is_serving_flag(const std::string& name) { return name == "enable-chunked-prefill"; }
 
 ServingConfig serving_config_from_options(const ServingOptions& options) {
-  const Reader r{options};
+  const ServingOptions& r = options;
   ServingConfig c;
   if (!r.has("model")) r.fail("model", "required: the model preset to serve");
   try {
@@ -94,7 +60,7 @@ ServingConfig serving_config_from_options(const ServingOptions& options) {
 }
 
 std::vector<workload::Request> requests_from_options(const ServingOptions& options) {
-  const Reader r{options};
+  const ServingOptions& r = options;
   if (r.has("trace")) return workload::read_request_trace(r.text("trace", ""));
   workload::PoissonRequests p;
   p.rate_per_s = r.number("request-rate", std::numeric_limits<double>::infinity());

@@ -13,31 +13,6 @@ const std::set<std::string>& flags() {
   return f;
 }
 
-struct Reader {
-  const MegatronOptions& o;
-  bool has(const std::string& name) const { return o.values.count(name) > 0; }
-  [[noreturn]] void fail(const std::string& name, const std::string& problem) const { throw InputError(o.source, o.field(name), problem); }
-  long long integer(const std::string& name, long long fallback) const {
-    if (!has(name)) return fallback;
-    const std::string& text = o.values.at(name);
-    try {
-      size_t used = 0;
-      const long long v = std::stoll(text, &used);
-      if (used == text.size() && v >= 0) return v;
-    } catch (const std::exception&) {
-    }
-    fail(name, "expected a non-negative integer, got '" + text + "'");
-  }
-  bool flag(const std::string& name) const {
-    if (!has(name)) return false;
-    const std::string& v = o.values.at(name);
-    if (v == "true") return true;
-    if (v == "false") return false;
-    fail(name, "expected true or false, got '" + v + "'");
-  }
-  std::string text(const std::string& name, const std::string& fallback) const { return has(name) ? o.values.at(name) : fallback; }
-};
-
 }  // namespace
 
 const std::vector<std::pair<std::string, std::string>>& megatron_option_help() {
@@ -79,7 +54,7 @@ const std::vector<std::pair<std::string, std::string>>& megatron_option_help() {
 bool is_flag_option(const std::string& name) { return flags().count(name) > 0; }
 
 ModelSpec model_from_options(const MegatronOptions& options) {
-  const Reader r{options};
+  const MegatronOptions& r = options;
   ModelSpec m;
   if (r.has("model")) {
     try {
@@ -121,7 +96,7 @@ ModelSpec model_from_options(const MegatronOptions& options) {
 }
 
 ParallelLayout layout_from_options(const MegatronOptions& options, const ModelSpec& m, int devices) {
-  const Reader r{options};
+  const MegatronOptions& r = options;
   ParallelLayout l;
   l.tp = static_cast<int>(r.integer("tensor-model-parallel-size", 1));
   l.pp = static_cast<int>(r.integer("pipeline-model-parallel-size", 1));

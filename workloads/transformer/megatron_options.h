@@ -2,20 +2,15 @@
 // Megatron-LM's options by name, as `suanli train` takes them on the command line
 // (--tensor-model-parallel-size 8) and run configs take them in YAML
 // (tensor_model_parallel_size: 8): one reader for both.
-#include <functional>
-#include <map>
 #include <string>
 #include <vector>
 
+#include "sim/base/named_options.h"
 #include "workloads/transformer/parallel_layout.h"
 
 namespace suanli::workload {
 
-struct MegatronOptions {
-  std::map<std::string, std::string> values;  // dashed name -> value ("true" for a flag)
-  std::string source;                          // file, or "command line"
-  std::function<std::string(const std::string&)> field;  // dashed name -> how the source spells it, for messages
-};
+using MegatronOptions = NamedOptions;
 
 // The options understood, dashed, each with a short help text (empty for the
 // self-explanatory ones); "model" names a preset.
