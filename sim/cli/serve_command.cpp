@@ -1,6 +1,5 @@
 // `suanli serve`: an inference engine under a stream of requests, with vLLM's
 // engine options and benchmark_serving.py's request options.
-#include <cmath>
 #include <cstdio>
 #include <iostream>
 
@@ -8,37 +7,12 @@
 #include "sim/base/units.h"
 #include "sim/cli/args.h"
 #include "sim/cli/commands.h"
-#include "sim/config/system_loader.h"
+#include "sim/cli/system_args.h"
 #include "sim/output/serving_outputs.h"
 #include "sim/serving/serving_options.h"
 
 namespace suanli::cli {
 namespace {
-
-sim::SystemSpec system_from_args(const Args& args) {
-  YAML::Node node;
-  node["preset"] = args.require("system");
-  sim::SystemSpec base = config::load_system(node, "command line", "--system", 0);
-  if (!args.has("devices")) return base;
-  const std::string text = args.get("devices");
-  long long devices = 0;
-  try {
-    size_t used = 0;
-    devices = std::stoll(text, &used);
-    if (used != text.size()) devices = 0;
-  } catch (const std::exception&) {
-  }
-  const int per_node = base.topology ? base.topology->spec.devices_per_node : 1;
-  if (devices >= 1 && devices < per_node) {  // part of one node
-    base.devices.resize(static_cast<size_t>(devices));
-    return base;
-  }
-  if (devices < 1 || devices % per_node != 0)
-    throw InputError("command line", "--devices", "expected up to one node or a multiple of its " + std::to_string(per_node) +
-                                                      " devices, got '" + text + "'");
-  node["nodes"] = devices / per_node;
-  return config::load_system(node, "command line", "--system", 0);
-}
 
 std::vector<OptionSpec> serve_options() {
   std::vector<OptionSpec> options = {{"system", "PRESET", "system preset (suanli presets --systems)"},
@@ -77,12 +51,8 @@ int serve_command(const std::vector<std::string>& argv) {
             "taking every n-th request.",
             serve_options());
   if (!args.parse(argv)) return 0;
-  const sim::SystemSpec system = system_from_args(args);
-  sim::ServingOptions options;
-  options.source = "command line";
-  options.field = [](const std::string& name) { return "--" + name; };
-  for (const auto& [name, help] : sim::serving_option_help())
-    if (args.has(name)) options.values[name] = sim::is_serving_flag(name) ? "true" : args.get(name);
+  const sim::SystemSpec system = system_with_devices(args, true);
+  const sim::ServingOptions options = named_options(args, sim::serving_option_help(), sim::is_serving_flag);
   const sim::ServingConfig config = sim::serving_config_from_options(options);
   const auto report = sim::run_serving(config, sim::requests_from_options(options), system);
   if (args.flag("json")) {

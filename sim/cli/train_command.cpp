@@ -1,5 +1,4 @@
 // `suanli train`: one training iteration from Megatron-LM's options.
-#include <cmath>
 #include <filesystem>
 #include <cstdio>
 #include <iostream>
@@ -8,7 +7,7 @@
 #include "sim/base/units.h"
 #include "sim/cli/args.h"
 #include "sim/cli/commands.h"
-#include "sim/config/system_loader.h"
+#include "sim/cli/system_args.h"
 #include "sim/core/training_run.h"
 #include "sim/output/json_writer.h"
 #include "sim/output/run_outputs.h"
@@ -17,41 +16,6 @@
 
 namespace suanli::cli {
 namespace {
-
-long long integer(const Args& args, const std::string& name, long long fallback) {
-  if (!args.has(name)) return fallback;
-  const std::string text = args.get(name);
-  try {
-    size_t used = 0;
-    const long long v = std::stoll(text, &used);
-    if (used == text.size() && v >= 0) return v;
-  } catch (const std::exception&) {
-  }
-  throw InputError("command line", "--" + name, "expected a non-negative integer, got '" + text + "'");
-}
-
-workload::MegatronOptions megatron_options(const Args& args) {
-  workload::MegatronOptions o;
-  o.source = "command line";
-  o.field = [](const std::string& name) { return "--" + name; };
-  for (const auto& [name, help] : workload::megatron_option_help())
-    if (args.has(name)) o.values[name] = workload::is_flag_option(name) ? "true" : args.get(name);
-  return o;
-}
-
-sim::SystemSpec system_from_args(const Args& args) {
-  YAML::Node node;
-  node["preset"] = args.require("system");
-  sim::SystemSpec base = config::load_system(node, "command line", "--system", 0);
-  if (!args.has("devices")) return base;
-  const long long devices = integer(args, "devices", 0);
-  const int per_node = base.topology ? base.topology->spec.devices_per_node : 1;
-  if (devices < 1 || devices % per_node != 0)
-    throw InputError("command line", "--devices", "expected a multiple of the " + std::to_string(per_node) +
-                                                      " devices per node of " + args.get("system") + ", got " + std::to_string(devices));
-  node["nodes"] = devices / per_node;
-  return config::load_system(node, "command line", "--system", 0);
-}
 
 void print_text(const sim::TrainingReport& r, const workload::ModelSpec& m, const workload::ParallelLayout& l,
                 const sim::SystemSpec& system) {
@@ -105,8 +69,8 @@ int train_command(const std::vector<std::string>& argv) {
             "Options take Megatron-LM's names; the model comes from --model or from the sizes.",
             train_options());
   if (!args.parse(argv)) return 0;
-  const sim::SystemSpec system = system_from_args(args);
-  const auto options = megatron_options(args);
+  const sim::SystemSpec system = system_with_devices(args, false);
+  const auto options = named_options(args, workload::megatron_option_help(), workload::is_flag_option);
   const workload::ModelSpec model = workload::model_from_options(options);
   const workload::ParallelLayout layout = workload::layout_from_options(options, model, static_cast<int>(system.devices.size()));
   const sim::TrainingReport report = sim::run_training(model, layout, system, "command line");
