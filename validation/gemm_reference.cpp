@@ -8,34 +8,10 @@
 
 #include "models/chip/chip_loader.h"
 #include "models/compute/matrix_model.h"
+#include "sim/base/csv.h"
 #include "sim/base/error.h"
 
 namespace suanli::validation {
-namespace {
-
-// Splits one CSV line; double quotes protect commas and "" is a literal quote.
-std::vector<std::string> split_csv(const std::string& line) {
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') fields.back() += '"', ++i;
-      else if (c == '"') quoted = false;
-      else fields.back() += c;
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.emplace_back();
-    } else if (c != '\r') {
-      fields.back() += c;
-    }
-  }
-  return fields;
-}
-
-}  // namespace
-
 std::vector<GemmMeasurement> read_gemm_reference(const std::string& file) {
   std::ifstream in(file);
   if (!in) throw InputError(file, "", "cannot open GEMM reference table");

@@ -10,26 +10,14 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "sim/base/csv.h"
 #include "sim/config/system_loader.h"
 #include "sim/serving/serving_engine.h"
 
 using namespace suanli;
-
-namespace {
-
-std::vector<std::string> split(const std::string& line) {
-  std::vector<std::string> out;
-  std::stringstream in(line);
-  std::string cell;
-  while (std::getline(in, cell, ',')) out.push_back(cell);
-  return out;
-}
-
-}  // namespace
 
 int sc_main(int argc, char** argv) {
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
@@ -44,7 +32,7 @@ int sc_main(int argc, char** argv) {
   std::printf("%-30s %-24s %12s %12s %8s\n", "case", "metric", "measured", "predicted", "error");
   std::vector<double> errors;
   while (std::getline(in, line)) {
-    const auto c = split(line);
+    const auto c = split_csv(line);
     if (c.size() < 12) continue;
     const std::string id = c[0], engine = c[5], batch = c[6], metric = c[9], unit = c[11];
     const int gpus = std::stoi(c[3]);

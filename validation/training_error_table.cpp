@@ -11,24 +11,16 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "sim/base/csv.h"
 #include "sim/config/system_loader.h"
 #include "sim/core/training_run.h"
 
 using namespace suanli;
 
 namespace {
-
-std::vector<std::string> split(const std::string& line) {
-  std::vector<std::string> out;
-  std::stringstream in(line);
-  std::string cell;
-  while (std::getline(in, cell, ',')) out.push_back(cell);
-  return out;
-}
 
 double number(const std::string& text) { return text.empty() ? NAN : std::stod(text); }
 
@@ -53,7 +45,7 @@ int sc_main(int argc, char** argv) {
   std::printf("%-26s %6s %-10s %12s %12s %8s  %s\n", "case", "gpus", "metric", "measured", "predicted", "error", "wall");
   std::vector<double> errors;
   while (std::getline(in, line)) {
-    const auto c = split(line);
+    const auto c = split_csv(line);
     if (c.size() < 17) continue;
     const std::string id = c[0], notes = c.size() > 17 ? c[17] : "";
     const long gpus = std::stol(c[3]);

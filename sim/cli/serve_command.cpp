@@ -3,7 +3,6 @@
 #include <cstdio>
 #include <iostream>
 
-#include "sim/base/error.h"
 #include "sim/base/units.h"
 #include "sim/cli/args.h"
 #include "sim/cli/commands.h"

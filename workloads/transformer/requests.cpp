@@ -4,8 +4,8 @@
 #include <cmath>
 #include <fstream>
 #include <random>
-#include <sstream>
 
+#include "sim/base/csv.h"
 #include "sim/base/error.h"
 
 namespace suanli::workload {
@@ -18,13 +18,10 @@ long long draw(const LengthDistribution& d, std::mt19937_64& rng) {
 }
 
 std::vector<std::string> cells(const std::string& line) {
-  std::vector<std::string> out;
-  std::stringstream in(line);
-  std::string cell;
-  while (std::getline(in, cell, ',')) {
-    cell.erase(0, cell.find_first_not_of(" \t\r"));
-    cell.erase(cell.find_last_not_of(" \t\r") + 1);
-    out.push_back(cell);
+  auto out = split_csv(line);
+  for (auto& cell : out) {  // spaces around a value are not part of it
+    cell.erase(0, cell.find_first_not_of(" \t"));
+    cell.erase(cell.find_last_not_of(" \t") + 1);
   }
   return out;
 }
