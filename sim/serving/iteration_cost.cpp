@@ -41,19 +41,8 @@ double IterationCost::weight_bytes_per_device() const {
   return workload::total_parameters(m_) * workload::dtype_bytes(m_.dtype) / (tp_ * pp_);
 }
 
-double IterationCost::collective_seconds(int op, long long bytes) {
-  if (!router_ || bytes <= 0) return 0;
-  const auto key = std::make_pair(op, bytes);
-  auto found = comm_cache_.find(key);
-  if (found != comm_cache_.end()) return found->second;
-  interconnect::CollectiveCall call;
-  call.op = static_cast<interconnect::CollectiveOp>(op);
-  call.bytes = static_cast<double>(bytes);
-  const int members = call.op == interconnect::CollectiveOp::kSendRecv ? 2 : tp_;
-  for (int d = 0; d < members; ++d) call.devices.push_back(call.op == interconnect::CollectiveOp::kSendRecv ? d * tp_ : d);
-  const double s = interconnect::choose(call, system_.tuning, *router_, *system_.topology).estimate_s;
-  comm_cache_.emplace(key, s);
-  return s;
+double IterationCost::estimate_seconds(const interconnect::CollectiveCall& call) {
+  return interconnect::choose(call, system_.tuning, *router_, *system_.topology).estimate_s;
 }
 
 double IterationCost::transfer_seconds(int from, int to, double bytes) {
@@ -65,7 +54,7 @@ double IterationCost::transfer_seconds(int from, int to, double bytes) {
   call.op = interconnect::CollectiveOp::kSendRecv;
   call.devices = {from, to};
   call.bytes = bytes;
-  const double s = interconnect::choose(call, system_.tuning, *router_, *system_.topology).estimate_s;
+  const double s = estimate_seconds(call);
   transfer_cache_.emplace(key, s);
   return s;
 }
@@ -107,10 +96,15 @@ double IterationCost::dense_layer_seconds(long long T) {
   ops.push_back(compute_node(ComputeKind::kElementwise, dt, T, h));
   double s = 0;
   for (const auto& op : ops) s += node_cost(op, chip).time_alone(hbm_Bps_);
-  // Two all-reduces per layer under tensor parallelism (after attention and MLP).
-  if (tp_ > 1)
-    s += 2 * collective_seconds(static_cast<int>(interconnect::CollectiveOp::kAllReduce),
-                                static_cast<long long>(T * h * workload::dtype_bytes(dt)));
+  // Two all-reduces per layer under tensor parallelism (after attention and MLP),
+  // over the engine's first devices; cached with the rest of the layer by T.
+  if (tp_ > 1 && router_) {
+    interconnect::CollectiveCall all_reduce;
+    all_reduce.op = interconnect::CollectiveOp::kAllReduce;
+    all_reduce.bytes = static_cast<double>(T) * h * workload::dtype_bytes(dt);
+    for (int d = 0; d < tp_; ++d) all_reduce.devices.push_back(d);
+    s += 2 * estimate_seconds(all_reduce);
+  }
   dense_cache_.emplace(T, s);
   return s;
 }
@@ -148,8 +142,7 @@ double IterationCost::seconds(const std::vector<PrefillChunk>& prefills, const s
   s += node_cost(compute_node(ComputeKind::kGemm, m_.dtype, sampling, m_.vocab / tp_, m_.hidden), system_.devices.front())
            .time_alone(hbm_Bps_);
   if (pp_ > 1)
-    s += (pp_ - 1) * collective_seconds(static_cast<int>(interconnect::CollectiveOp::kSendRecv),
-                                        static_cast<long long>(T * m_.hidden * workload::dtype_bytes(m_.dtype)));
+    s += (pp_ - 1) * transfer_seconds(0, tp_, static_cast<double>(T) * m_.hidden * workload::dtype_bytes(m_.dtype));
   return s;
 }
 

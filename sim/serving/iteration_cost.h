@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "interconnect/collectives/collective_plan.h"
 #include "interconnect/network/router.h"
 #include "sim/core/simulation.h"
 #include "workloads/transformer/model_spec.h"
@@ -33,14 +34,13 @@ class IterationCost {
  private:
   double dense_layer_seconds(long long tokens);  // everything but attention, one layer, cached by token count
   double attention_seconds(const std::vector<PrefillChunk>& prefills, const std::vector<long long>& decode_contexts);
-  double collective_seconds(int op, long long bytes);  // on the engine's first devices, idle network, cached
+  double estimate_seconds(const interconnect::CollectiveCall& call);  // on an idle network
 
   const workload::ModelSpec& m_;
   int tp_, pp_;
   const SystemSpec& system_;
   double hbm_Bps_;
   std::unordered_map<long long, double> dense_cache_;
-  std::map<std::pair<int, long long>, double> comm_cache_;
   std::map<std::tuple<int, int, long long>, double> transfer_cache_;
   std::unique_ptr<interconnect::Router> router_;
 };
