@@ -4,6 +4,7 @@
 
 #include "sim/base/error.h"
 #include "sim/core/program.h"
+#include "sim/output/h5_tables.h"
 #include "sim/output/run_outputs.h"
 
 #ifndef SUANLI_VERSION
@@ -60,39 +61,6 @@ struct FlowRow {
   double bytes, start_s, end_s, duration_s;
 };
 
-const H5::StrType& text_type() {
-  static const H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
-  return type;
-}
-
-// Rows keep their double columns side by side, so they are added as one run.
-void insert_doubles(H5::CompType& type, size_t first_offset, std::initializer_list<const char*> names) {
-  size_t offset = first_offset;
-  for (const char* name : names) {
-    type.insertMember(name, offset, H5::PredType::NATIVE_DOUBLE);
-    offset += sizeof(double);
-  }
-}
-
-template <typename Row>
-void write_table(H5::H5File& file, const char* name, const H5::CompType& type, const std::vector<Row>& rows) {
-  const hsize_t count = rows.size();
-  H5::DataSpace space(1, &count);
-  H5::DataSet set = file.createDataSet(name, type, space);
-  if (count > 0) set.write(rows.data(), type);
-}
-
-void text_attribute(H5::H5Object& object, const char* name, const std::string& value) {
-  H5::Attribute attribute = object.createAttribute(name, text_type(), H5::DataSpace(H5S_SCALAR));
-  const char* data = value.c_str();
-  attribute.write(text_type(), &data);
-}
-
-void number_attribute(H5::H5Object& object, const char* name, double value) {
-  H5::Attribute attribute = object.createAttribute(name, H5::PredType::NATIVE_DOUBLE, H5::DataSpace(H5S_SCALAR));
-  attribute.write(H5::PredType::NATIVE_DOUBLE, &value);
-}
-
 // Network tables: every link with its bytes and utilisation (bytes over what the
 // link could carry in the whole run), the collectives that ran on the network,
 // and their flows. Empty when the system has no network.
@@ -100,21 +68,18 @@ void write_network_tables(H5::H5File& file, const RunContext& run) {
   const auto& r = run.result;
   const interconnect::Topology* t = run.system.topology.get();
   std::vector<LinkRow> links;
+  std::vector<std::string> link_names;  // "from->to", kept alive while rows point at them
   if (t) {
+    link_names.reserve(r.links.size());  // no reallocation: rows point into it
     for (const auto& l : r.links) {
       const auto& info = t->link(l.link);
       const auto& ends = t->link_ends[l.link];
       const double could_carry = info.capacity_Bps * r.makespan_s;
-      links.push_back({l.link, nullptr, interconnect::to_string(info.kind), t->graph[ends.first].name.c_str(),
+      link_names.push_back(t->link_name(l.link));
+      links.push_back({l.link, link_names.back().c_str(), interconnect::to_string(info.kind), t->graph[ends.first].name.c_str(),
                        t->graph[ends.second].name.c_str(), info.capacity_Bps, l.bytes, l.busy_s,
                        could_carry > 0 ? l.bytes / could_carry : 0.0, r.makespan_s > 0 ? l.busy_s / r.makespan_s : 0.0});
     }
-  }
-  std::vector<std::string> link_names;  // "from->to", kept alive while rows point at them
-  link_names.reserve(links.size());
-  for (auto& row : links) {
-    link_names.push_back(t->link_name(row.link));
-    row.name = link_names.back().c_str();
   }
   H5::CompType link_type(sizeof(LinkRow));
   link_type.insertMember("link", HOFFSET(LinkRow, link), H5::PredType::NATIVE_UINT32);

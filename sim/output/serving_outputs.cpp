@@ -1,11 +1,10 @@
 #include "sim/output/serving_outputs.h"
 
-#include <H5Cpp.h>
-
 #include <filesystem>
 #include <fstream>
 
 #include "sim/base/error.h"
+#include "sim/output/h5_tables.h"
 
 namespace suanli::output {
 namespace {
@@ -32,22 +31,14 @@ void write_requests_h5(const ServingContext& run, const std::string& path) {
     H5::CompType type(sizeof(RequestRow));
     type.insertMember("request", HOFFSET(RequestRow, request), H5::PredType::NATIVE_INT32);
     type.insertMember("engine", HOFFSET(RequestRow, engine), H5::PredType::NATIVE_INT32);
-    size_t offset = HOFFSET(RequestRow, arrival_s);
-    for (const char* name : {"arrival_s", "first_token_s", "finish_s", "ttft_s", "e2e_latency_s", "prompt_tokens", "output_tokens"}) {
-      type.insertMember(name, offset, H5::PredType::NATIVE_DOUBLE);
-      offset += sizeof(double);
-    }
-    const hsize_t count = rows.size();
-    H5::DataSet set = file.createDataSet("requests", type, H5::DataSpace(1, &count));
-    if (count > 0) set.write(rows.data(), type);
-    H5::StrType text(H5::PredType::C_S1, H5T_VARIABLE);
+    insert_doubles(type, HOFFSET(RequestRow, arrival_s),
+                   {"arrival_s", "first_token_s", "finish_s", "ttft_s", "e2e_latency_s", "prompt_tokens", "output_tokens"});
+    write_table(file, "requests", type, rows);
     H5::Group root = file.openGroup("/");
-    for (const auto& [name, value] : {std::pair<const char*, const std::string*>{"config_file", &run.config_file},
-                                      {"config_yaml", &run.config_text}, {"system", &run.system.name}, {"model", &run.config.model.name}}) {
-      H5::Attribute a = root.createAttribute(name, text, H5::DataSpace(H5S_SCALAR));
-      const char* data = value->c_str();
-      a.write(text, &data);
-    }
+    text_attribute(root, "config_file", run.config_file);
+    text_attribute(root, "config_yaml", run.config_text);
+    text_attribute(root, "system", run.system.name);
+    text_attribute(root, "model", run.config.model.name);
   } catch (const H5::Exception& e) {
     throw InputError(path, "", "cannot write HDF5 results: " + e.getDetailMsg());
   }
