@@ -1,28 +1,34 @@
 // Prints the training model's error against published large-scale runs:
-//   build/bin/training_error_table [validation/reference/training_throughput.csv] [--max-gpus N]
-// Each row runs on the cluster preset of its GPU (A100: a100-fat-tree-1024, H100:
-// h100-rail-16k) cut to its GPU count, with the row's layout. The metric compared
-// is the one the source printed, in the source's convention: iteration time, MFU
-// (model FLOPs), or TFLOP/s per GPU (Narayanan et al. count the recomputed forward
-// pass too, so their TFLOP/s are compared with 4/3 of the model FLOPs under full
-// recomputation).
+//   build/bin/training_error_table [TABLE.csv] [--max-gpus N] [--only ID,ID...] [--fit]
+// Each row runs on the cluster preset of its GPU cut to its GPU count, with the
+// row's layout, and is compared in the metric its source printed (iteration time,
+// MFU or TFLOP/s per GPU). Errors are in time: negative means the simulator runs
+// the iteration faster than the measurement.
+// Rows marked "fit" are those each chip's sustained_compute_fraction was fitted on;
+// the summary reports the held-out "test" rows on their own. --fit refits the
+// fraction per GPU from its fit rows (those within --max-gpus) and prints it.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
-#include <iostream>
+#include <cstdlib>
+#include <map>
 #include <string>
 #include <vector>
 
-#include "sim/base/csv.h"
-#include "sim/config/system_loader.h"
-#include "sim/core/training_run.h"
+#include <systemc>  // declares sc_main, which this tool defines
+
+#include "validation/training_reference.h"
 
 using namespace suanli;
 
 namespace {
 
-double number(const std::string& text) { return text.empty() ? NAN : std::stod(text); }
+void summary(const char* what, std::vector<double> errors) {
+  if (errors.empty()) return;
+  std::sort(errors.begin(), errors.end());
+  std::printf("%s: %zu cases, median |error| %.1f%%, worst %.1f%%\n", what, errors.size(), 100 * errors[errors.size() / 2],
+              100 * errors.back());
+}
 
 }  // namespace
 
@@ -30,67 +36,54 @@ int sc_main(int argc, char** argv) {
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
   std::string file = SUANLI_SOURCE_DIR "/validation/reference/training_throughput.csv";
   long max_gpus = 1 << 30;
+  bool fit = false;
+  std::string only;  // ",id,id," when rows are picked by id
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--max-gpus" && i + 1 < argc) max_gpus = std::stol(argv[++i]);
+    else if (a == "--fit") fit = true;
+    else if (a == "--only" && i + 1 < argc) only = "," + std::string(argv[++i]) + ",";
     else file = a;
   }
-  std::ifstream in(file);
-  if (!in) {
-    std::cerr << "training_error_table: cannot open " << file << "\n";
-    return 1;
-  }
-  std::string line;
-  std::getline(in, line);
-  std::printf("%-26s %6s %-10s %12s %12s %8s  %s\n", "case", "gpus", "metric", "measured", "predicted", "error", "wall");
-  std::vector<double> errors;
-  while (std::getline(in, line)) {
-    const auto c = split_csv(line);
-    if (c.size() < 17) continue;
-    const std::string id = c[0], notes = c.size() > 17 ? c[17] : "";
-    const long gpus = std::stol(c[3]);
-    auto skip = [&](const std::string& why) { std::printf("%-26s %6ld skipped: %s\n", id.c_str(), gpus, why.c_str()); };
-    if (gpus > max_gpus) { skip("more GPUs than --max-gpus"); continue; }
-    if (c[8].empty() || c[9].empty()) { skip("the source gives no micro or global batch"); continue; }
-    try {
-      auto model = workload::load_model_preset(c[1]);
-      if (notes.rfind("PRECISION=FP8", 0) == 0) model.dtype = "fp8";
-      workload::ParallelLayout l;
-      l.tp = std::stoi(c[4]), l.pp = std::stoi(c[5]), l.dp = std::stoi(c[6]);
-      l.vpp = c[7].empty() ? 1 : std::stoi(c[7]);
-      l.micro_batch = std::stoll(c[8]), l.global_batch = std::stoll(c[9]);
-      l.seq_length = std::stoll(c[10]);
-      l.sequence_parallel = c[11] == "true";
-      l.recompute = c[12] == "full" ? workload::Recompute::kFull : c[12] == "selective" ? workload::Recompute::kSelective
-                                                                                           : workload::Recompute::kNone;
-      l.flash_attention = c[16].rfind("S1", 0) != 0 && c[16].rfind("S2", 0) != 0;  // the 2021-22 Megatron runs predate it
-      l.zero = l.dp > 1 && c[16].rfind("S1", 0) != 0 ? 1 : 0;  // later Megatron/NeMo runs shard optimizer states
-      YAML::Node node;
-      node["preset"] = c[2] == "a100-sxm4-80gb" ? "a100-fat-tree-1024" : "h100-rail-16k";
-      node["nodes"] = std::max(1L, gpus / 8);
-      const auto system = config::load_system(node, file, "gpu", 0);
-      const auto r = sim::run_training(model, l, system, file);
-      double measured = number(c[15]), predicted = r.mfu;
-      std::string metric = "mfu";
-      if (!std::isnan(number(c[14]))) measured = number(c[14]), predicted = r.iteration_time_s, metric = "iteration_s";
-      else if (std::isnan(measured)) {
-        measured = number(c[13]);
-        predicted = r.model_tflops_per_device * (c[16].rfind("S1", 0) == 0 && l.recompute == workload::Recompute::kFull ? 4.0 / 3 : 1);
-        metric = "tflops/gpu";
+  try {
+    const auto cases = validation::read_training_cases(file);
+    if (fit) {
+      std::map<std::string, std::vector<validation::TrainingCase>> by_gpu;
+      for (const auto& c : cases)
+        if (c.role == "fit" && c.unrunnable.empty() && c.gpus <= max_gpus) by_gpu[c.gpu].push_back(c);
+      for (const auto& [gpu, rows] : by_gpu) {
+        std::printf("%s: sustained_compute_fraction %.3f fitted on", gpu.c_str(), validation::fit_sustained_compute(rows));
+        for (const auto& c : rows) std::printf(" %s", c.id.c_str());
+        std::printf("\n");
       }
-      const double error = predicted / measured - 1;
-      errors.push_back(std::fabs(error));
-      std::printf("%-26s %6ld %-10s %12.3f %12.3f %+7.1f%%  %.1f s\n", id.c_str(), gpus, metric.c_str(), measured, predicted,
-                  100 * error, r.run.wall_s);
-    } catch (const std::exception& e) {
-      skip(e.what());
+      return 0;
     }
-    std::fflush(stdout);
-  }
-  if (!errors.empty()) {
-    std::sort(errors.begin(), errors.end());
-    std::printf("\n%zu cases: median |error| %.1f%%, worst %.1f%%\n", errors.size(), 100 * errors[errors.size() / 2],
-                100 * errors.back());
+    std::printf("%-26s %-5s %6s %-11s %10s %10s %11s  %s\n", "case", "role", "gpus", "metric", "measured", "predicted",
+                "time error", "wall");
+    std::vector<double> fitted, held_out;
+    for (const auto& c : cases) {
+      auto skip = [&](const std::string& why) {
+        std::printf("%-26s %-5s %6ld skipped: %s\n", c.id.c_str(), c.role.c_str(), c.gpus, why.c_str());
+      };
+      if (!only.empty() && only.find("," + c.id + ",") == std::string::npos) continue;
+      if (!c.unrunnable.empty()) { skip(c.unrunnable); continue; }
+      if (c.gpus > max_gpus) { skip("more GPUs than --max-gpus"); continue; }
+      try {
+        const auto p = validation::predict_training_case(c);
+        (c.role == "fit" ? fitted : held_out).push_back(std::fabs(p.error));
+        std::printf("%-26s %-5s %6ld %-11s %10.3f %10.3f %+10.1f%%  %.1f s\n", c.id.c_str(), c.role.c_str(), c.gpus,
+                    c.metric.c_str(), c.measured, p.predicted, 100 * p.error, p.wall_s);
+      } catch (const std::exception& e) {
+        skip(e.what());
+      }
+      std::fflush(stdout);
+    }
+    std::printf("\n");
+    summary("fit rows", fitted);
+    summary("held-out rows", held_out);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "training_error_table: %s\n", e.what());
+    return 1;
   }
   return 0;
 }

@@ -37,10 +37,12 @@ void fill_compute_costs(ComputeInfo& op) {
       break;
     }
     case ComputeKind::kOptimizer:
-      // m = parameters. Reads parameter, gradient, two moments; writes parameter and
-      // two moments; moments and master weights kept in fp32.
+      // m = parameters, updated as Megatron's mixed-precision Adam does: the fp32
+      // main gradient is read once for the gradient norm and once for the update,
+      // which also reads the fp32 master weight and two moments, writes those three
+      // back and writes the model's copy in `dtype`; the gradient buffer is then zeroed.
       flops = vector_flops_per_element(op.kind) * m;
-      bytes = m * (e + e + 4 * 2 + 4 * 2 + 4);
+      bytes = m * (4 + 4 * 4 + 4 * 3 + e + 4);
       break;
     case ComputeKind::kEmbedding:
       // m = tokens looked up, n = hidden size: gather rows and write them out.

@@ -44,6 +44,16 @@ struct CalibrationSpec {
   double launch_overhead_s = 0;  // per kernel
   double tile_overhead_s = 0;    // per output tile: pipeline fill and epilogue
   std::vector<std::pair<int, int>> tile_shapes;  // output tiles the GEMM library picks from
+  // Share of the compute throughput of short kernel benchmarks (which the
+  // efficiencies above are fitted to) that the chip keeps through a long run at
+  // full load: clocks held down by the power limit, plus the losses of a real
+  // framework that the op models do not see. Fitted on published training runs
+  // (validation/training_error_table --fit) and used by training simulations.
+  double sustained_compute_fraction = 1;
+  // Share of the compute units a running collective's kernels occupy (NCCL runs
+  // one thread block per channel on its own SM): compute that starts while a
+  // collective runs gets the rest.
+  double collective_core_fraction = 0;
 };
 
 struct ChipSpec {
@@ -57,5 +67,9 @@ struct ChipSpec {
   PowerSpec power;
   CalibrationSpec calibration;
 };
+
+// The chip as it runs under sustained load: compute peaks and the core-clocked L2
+// bandwidth scaled by calibration.sustained_compute_fraction (HBM keeps its own clock).
+ChipSpec at_sustained_load(ChipSpec chip);
 
 }  // namespace suanli::models

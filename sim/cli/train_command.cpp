@@ -56,7 +56,7 @@ std::vector<OptionSpec> train_options() {
     options.push_back({name, workload::is_flag_option(name) ? "" : (name == "model" ? "PRESET" : "VALUE"), help});
   options.push_back({"json", "", "print JSON"});
   options.push_back({"out", "DIR", "also write summary.json, results.h5 and timeline.json"});
-  options.push_back({"save-trace", "DIR", "write the generated workload as DIR/workload.pb (suanli run takes it back)"});
+  options.push_back({"save-trace", "DIR", "write the generated workload as DIR/workload.pb (suanli run replays it with options: {sustained_load: true})"});
   return options;
 }
 

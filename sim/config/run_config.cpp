@@ -105,6 +105,7 @@ RunConfig load_run_config(const std::string& file) {
   if (top.has("options")) {
     YamlFields options(top.child("options"), file, "options");
     config.options.record_ops = options.optional_bool("record_ops", true);
+    config.options.sustained_load = options.optional_bool("sustained_load", false);
     options.finish();
   }
   top.finish();

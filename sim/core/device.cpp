@@ -134,15 +134,20 @@ void Device::collective_finished(uint32_t op) {
 void Device::enter_work(Slot& slot, double now) {
   const ProgramOp& op = program_.ops[slot.op];
   slot.phase = kWork;
+  double busy_s = op.busy_s;
+  // Compute that starts beside a running collective gets the cores the
+  // collective's kernels leave (held for the whole op: a first-order model).
+  const bool on_cores = op.engine == kMatrixEngine || op.engine == kVectorEngine;
+  if (on_cores && comm_running_ > 0) busy_s /= 1 - chip_.calibration.collective_core_fraction;
   if (op.hbm_bytes > 0) {
     // The op cannot draw bytes faster than its own units consume them.
-    slot.cap_Bps = op.busy_s > 0 ? op.hbm_bytes / op.busy_s : kInf;
+    slot.cap_Bps = busy_s > 0 ? op.hbm_bytes / busy_s : kInf;
     slot.remaining_bytes = op.hbm_bytes;
     slot.rate_Bps = 0;
     share_dirty_ = true;
   } else {
     slot.cap_Bps = 0;
-    slot.phase_end_s = now + op.busy_s;
+    slot.phase_end_s = now + busy_s;
   }
 }
 

@@ -37,8 +37,14 @@ void collect_network(const interconnect::FlowNetwork& network, const interconnec
 
 }  // namespace
 
-RunResult simulate(const workload::Workload& workload, const SystemSpec& system, const RunOptions& options) {
+RunResult simulate(const workload::Workload& workload, const SystemSpec& system_as_given, const RunOptions& options) {
   const auto wall_start = std::chrono::steady_clock::now();
+  SystemSpec sustained;
+  if (options.sustained_load) {
+    sustained = system_as_given;
+    for (auto& chip : sustained.devices) chip = models::at_sustained_load(chip);
+  }
+  const SystemSpec& system = options.sustained_load ? sustained : system_as_given;
   if (system.topology && system.topology->device_vertex.size() < system.devices.size())
     throw InputError("", "system", "the topology has " + std::to_string(system.topology->device_vertex.size()) +
                                        " devices but the system runs " + std::to_string(system.devices.size()) + " ranks");

@@ -39,6 +39,9 @@ struct CollectiveResult {
 
 struct RunOptions {
   bool record_ops = true;  // keep a record per op (tables and timeline)
+  // Run the chips at their sustained compute fraction, as a whole training
+  // iteration keeps them (the op models alone describe short benchmarks).
+  bool sustained_load = false;
 };
 
 struct DeviceResult {

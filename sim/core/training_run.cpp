@@ -34,7 +34,11 @@ TrainingReport simulate_training(workload::TrainingWorkload job, const SystemSpe
                             "activations or use smaller micro-batches");
     if (r == 0 || mem.total() > report.memory.total()) report.memory = mem;
   }
-  report.run = simulate(report.job.workload, system, options);
+  // Training keeps every chip at full load for minutes: it runs at its sustained
+  // compute throughput, not at the short-benchmark rate (MFU below still uses the peak).
+  RunOptions sustained = options;
+  sustained.sustained_load = true;
+  report.run = simulate(report.job.workload, system, sustained);
   report.iteration_time_s = report.run.makespan_s;
   const double devices = static_cast<double>(system.devices.size());
   report.model_tflops_per_device = report.job.model_flops / report.iteration_time_s / devices / 1e12;

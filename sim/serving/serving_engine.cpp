@@ -265,7 +265,11 @@ ServingReport run_serving(const ServingConfig& c, const std::vector<workload::Re
     throw InputError("command line", "--tensor-parallel-size", std::to_string(c.tp) + " does not divide the " +
                                                                    std::to_string(c.model.heads) + " attention heads of " + c.model.name);
   if (requests.empty()) throw InputError("command line", "requests", "no requests to serve");
-  IterationCost cost(c.model, c.tp, c.pp, system);
+  // A serving engine at load keeps its chips busy for minutes, as training does:
+  // iterations are priced at the chips' sustained compute throughput.
+  SystemSpec sustained = system;
+  for (auto& device : sustained.devices) device = models::at_sustained_load(device);
+  IterationCost cost(c.model, c.tp, c.pp, sustained);
   const auto& chip = system.devices.front();
   long long longest = 0;
   for (const auto& r : requests) longest = std::max(longest, r.prompt_tokens + r.output_tokens);

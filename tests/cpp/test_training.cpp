@@ -200,7 +200,9 @@ TEST_CASE("A generated training workload saved as a protobuf trace replays to th
   write_native(report.job.workload, file);
   const auto back = read_native(file);
   REQUIRE(back.mirror_of == report.job.workload.mirror_of);
-  const auto replay = sim::simulate(back, system);
+  sim::RunOptions options;
+  options.sustained_load = true;  // as training runs are simulated
+  const auto replay = sim::simulate(back, system, options);
   CHECK(replay.makespan_s == Approx(report.iteration_time_s).epsilon(1e-9));
 }
 
@@ -240,4 +242,50 @@ TEST_CASE("Expert parallelism sends tokens to their experts and shards the exper
     if (n.type == NodeType::kCommunication && n.comm.kind == Collective::kAllToAll) ++all_to_alls;
   CHECK(all_to_alls == 4 * m.layers);  // dispatch and combine, forward and backward
   CHECK(report.breakdown.exposed_comm_s.count("ep") == 1);
+}
+
+TEST_CASE("Compute beside a running collective loses the cores the collective occupies", "[training][overlap]") {
+  // Sequence-parallel backward overlaps the input all-gather and gradient
+  // reduce-scatter with GEMMs, as Megatron does.
+  const ModelSpec m = small_gpt(4);
+  ParallelLayout l = layout(8, 1, 1, 1);
+  l.sequence_parallel = true;
+  auto system = one_node(8);
+  const auto free_cores = sim::run_training(m, l, system, "test");
+  for (auto& chip : system.devices) chip.calibration.collective_core_fraction = 0.25;
+  const auto shared_cores = sim::run_training(m, l, system, "test");
+  CHECK(shared_cores.iteration_time_s > free_cores.iteration_time_s * 1.005);
+  CHECK(shared_cores.breakdown.compute_s > free_cores.breakdown.compute_s);
+}
+
+TEST_CASE("Training runs chips at their sustained compute fraction; MFU keeps the peak", "[training]") {
+  const ModelSpec m = small_gpt(4);
+  auto system = one_node(1);
+  const auto boost = sim::run_training(m, layout(1, 1, 1, 1), system, "test");
+  for (auto& chip : system.devices) chip.calibration.sustained_compute_fraction = 0.5;
+  const auto sustained = sim::run_training(m, layout(1, 1, 1, 1), system, "test");
+  // GEMMs take twice as long; memory-bound ops (optimizer, norms) do not change.
+  CHECK(sustained.iteration_time_s > 1.3 * boost.iteration_time_s);
+  CHECK(sustained.iteration_time_s < 2.0 * boost.iteration_time_s);
+  CHECK(sustained.mfu * sustained.iteration_time_s == Approx(boost.mfu * boost.iteration_time_s).epsilon(1e-9));
+}
+
+TEST_CASE("FP8 training runs linear layers in fp8 with their casts, attention in bf16", "[training]") {
+  ModelSpec m = small_gpt(2);
+  m.dtype = "fp8";
+  ParallelLayout l = layout(1, 1, 1, 1);
+  l.flash_attention = true;
+  const auto job = generate_training(m, l, "test");
+  int casts = 0, fp8_gemms = 0;
+  for (const auto& n : job.workload.graphs[0].nodes) {
+    if (n.type != NodeType::kCompute) continue;
+    if (n.name.find(".cast") != std::string::npos) ++casts;
+    if (n.compute.kind == ComputeKind::kGemm && n.name != "f.logits" && n.name.rfind("b.logits", 0) != 0) {
+      CHECK(n.compute.dtype == "fp8");
+      ++fp8_gemms;
+    }
+    if (n.compute.kind == ComputeKind::kAttention || n.compute.kind == ComputeKind::kNorm) CHECK(n.compute.dtype == "bf16");
+  }
+  CHECK(fp8_gemms == 2 * 4 * 3);  // 2 layers x 4 linears x (forward, input gradient, weight gradient)
+  CHECK(casts == 2 * 4 * 2);      // forward input and output gradient of each linear
 }

@@ -26,7 +26,7 @@ void core_attention_forward(RankWriter& w, const Context& c, int layer, char pas
   const auto& m = c.m;
   const long long heads = c.l.micro_batch * m.heads / c.l.tp, s = c.seq, d = m.head_dim;
   if (c.l.flash_attention) {
-    w.compute(layer_name(pass, layer, "attn"), ComputeKind::kAttention, heads, s, s, d, true);
+    w.compute(layer_name(pass, layer, "attn"), ComputeKind::kAttention, s, s, d, heads, true);
     return;
   }
   w.compute(layer_name(pass, layer, "scores"), ComputeKind::kBatchedGemm, s, s, d, heads);
@@ -41,7 +41,7 @@ void core_attention_backward(RankWriter& w, const Context& c, int layer) {
   if (c.l.flash_attention) {
     // FlashAttention's backward does five matmul-sized products where its forward
     // does two: priced as the forward kernel over 2.5x the heads.
-    w.compute(layer_name('b', layer, "attn"), ComputeKind::kAttention, (heads * 5 + 1) / 2, s, s, d, true);
+    w.compute(layer_name('b', layer, "attn"), ComputeKind::kAttention, s, s, d, (heads * 5 + 1) / 2, true);
     return;
   }
   // Selective recomputation reruns the core attention from Q, K and V first.
@@ -59,8 +59,28 @@ void core_attention_backward(RankWriter& w, const Context& c, int layer) {
 void gemm_backward(RankWriter& w, int layer, const char* dgrad, const char* wgrad, long long T, long long n, long long k,
                    long long batch = 1) {
   const ComputeKind kind = batch > 1 ? ComputeKind::kBatchedGemm : ComputeKind::kGemm;
-  w.compute(layer_name('b', layer, dgrad), kind, T, k, n, batch);
-  w.compute(layer_name('b', layer, wgrad), kind, k, n, T, batch);
+  w.linear(layer_name('b', layer, dgrad), kind, T, k, n, batch);
+  w.linear(layer_name('b', layer, wgrad), kind, k, n, T, batch, false);
+}
+
+// Backward of a column-parallel linear (QKV, first MLP GEMM) as Megatron-LM runs
+// it. With sequence parallelism the layer kept only its sequence shard of the
+// input, so the input is all-gathered again for the weight gradient while the
+// input gradient is computed; the input gradient's reduce-scatter (all-reduce
+// without sequence parallelism) then runs while the weight gradient is computed.
+void column_parallel_backward(RankWriter& w, const Context& c, int layer, const char* dgrad, const char* wgrad,
+                              const char* regather, const char* reduce, long long T, long long n, long long k) {
+  if (c.l.tp == 1) return gemm_backward(w, layer, dgrad, wgrad, T, n, k);
+  uint64_t gathered = kNoNode;
+  if (c.l.sequence_parallel)
+    gathered = w.collective("tp." + layer_name('b', layer, regather), Collective::kAllGather, c.message, c.tp, {w.last()});
+  const uint64_t input_grad = w.linear(layer_name('b', layer, dgrad), ComputeKind::kGemm, T, k, n);
+  const uint64_t reduced = w.collective("tp." + layer_name('b', layer, reduce),
+                                        c.l.sequence_parallel ? Collective::kReduceScatter : Collective::kAllReduce,
+                                        c.message, c.tp, {input_grad});
+  if (gathered != kNoNode) w.wait_for(gathered);
+  w.linear(layer_name('b', layer, wgrad), ComputeKind::kGemm, k, n, T, 1, false);
+  w.wait_for(reduced);
 }
 
 }  // namespace
@@ -71,9 +91,9 @@ void layer_forward(RankWriter& w, const Context& c, int layer, char pass) {
   const long long local_tokens = c.l.sequence_parallel ? T / t : T;
   w.compute(layer_name(pass, layer, "ln1"), ComputeKind::kNorm, local_tokens, h);
   tp_gather(w, c, layer_name(pass, layer, "ag1"));
-  w.compute(layer_name(pass, layer, "qkv"), ComputeKind::kGemm, T, m.qkv_width() / t, h);
+  w.linear(layer_name(pass, layer, "qkv"), ComputeKind::kGemm, T, m.qkv_width() / t, h);
   core_attention_forward(w, c, layer, pass);
-  w.compute(layer_name(pass, layer, "proj"), ComputeKind::kGemm, T, h, m.heads * m.head_dim / t);
+  w.linear(layer_name(pass, layer, "proj"), ComputeKind::kGemm, T, h, m.heads * m.head_dim / t);
   tp_reduce(w, c, layer_name(pass, layer, "rs1"));
   w.compute(layer_name(pass, layer, "add1"), ComputeKind::kElementwise, local_tokens, h);
   w.compute(layer_name(pass, layer, "ln2"), ComputeKind::kNorm, local_tokens, h);
@@ -84,23 +104,23 @@ void layer_forward(RankWriter& w, const Context& c, int layer, char pass) {
     const double routed = static_cast<double>(T) * e.top_k * e.capacity_factor;  // token copies this rank sends to experts
     const long long local_experts = e.experts / c.l.ep;
     const long long per_expert = static_cast<long long>(std::ceil(routed * c.l.ep / e.experts));
-    const double a2a = routed * h * dtype_bytes(m.dtype);
+    const double a2a = routed * h * dtype_bytes(m.activation_dtype());
     w.compute(layer_name(pass, layer, "router"), ComputeKind::kGemm, T, e.experts, h);
     if (c.l.ep > 1) w.blocking("ep." + layer_name(pass, layer, "dispatch"), Collective::kAllToAll, a2a, c.ep);
-    w.compute(layer_name(pass, layer, "xfc1"), ComputeKind::kBatchedGemm, per_expert, up * e.expert_ffn / t, h, local_experts);
+    w.linear(layer_name(pass, layer, "xfc1"), ComputeKind::kBatchedGemm, per_expert, up * e.expert_ffn / t, h, local_experts);
     w.compute(layer_name(pass, layer, "xact"), ComputeKind::kElementwise, per_expert * local_experts, e.expert_ffn / t);
-    w.compute(layer_name(pass, layer, "xfc2"), ComputeKind::kBatchedGemm, per_expert, h, e.expert_ffn / t, local_experts);
+    w.linear(layer_name(pass, layer, "xfc2"), ComputeKind::kBatchedGemm, per_expert, h, e.expert_ffn / t, local_experts);
     if (c.l.ep > 1) w.blocking("ep." + layer_name(pass, layer, "combine"), Collective::kAllToAll, a2a, c.ep);
     if (e.shared_experts > 0) {
       const long long shared = e.shared_experts * e.expert_ffn;
-      w.compute(layer_name(pass, layer, "sfc1"), ComputeKind::kGemm, T, up * shared / t, h);
-      w.compute(layer_name(pass, layer, "sfc2"), ComputeKind::kGemm, T, h, shared / t);
+      w.linear(layer_name(pass, layer, "sfc1"), ComputeKind::kGemm, T, up * shared / t, h);
+      w.linear(layer_name(pass, layer, "sfc2"), ComputeKind::kGemm, T, h, shared / t);
     }
   } else {
     const long long f = m.layer_ffn(layer);
-    w.compute(layer_name(pass, layer, "fc1"), ComputeKind::kGemm, T, up * f / t, h);
+    w.linear(layer_name(pass, layer, "fc1"), ComputeKind::kGemm, T, up * f / t, h);
     w.compute(layer_name(pass, layer, "act"), ComputeKind::kElementwise, T, f / t);
-    w.compute(layer_name(pass, layer, "fc2"), ComputeKind::kGemm, T, h, f / t);
+    w.linear(layer_name(pass, layer, "fc2"), ComputeKind::kGemm, T, h, f / t);
   }
   tp_reduce(w, c, layer_name(pass, layer, "rs2"));
   w.compute(layer_name(pass, layer, "add2"), ComputeKind::kElementwise, local_tokens, h);
@@ -119,7 +139,7 @@ void layer_backward(RankWriter& w, const Context& c, int layer) {
     const double routed = static_cast<double>(T) * e.top_k * e.capacity_factor;
     const long long local_experts = e.experts / c.l.ep;
     const long long per_expert = static_cast<long long>(std::ceil(routed * c.l.ep / e.experts));
-    const double a2a = routed * h * dtype_bytes(m.dtype);
+    const double a2a = routed * h * dtype_bytes(m.activation_dtype());
     if (e.shared_experts > 0) {
       const long long shared = e.shared_experts * e.expert_ffn;
       gemm_backward(w, layer, "sfc2d", "sfc2w", T, h, shared / t);
@@ -135,16 +155,15 @@ void layer_backward(RankWriter& w, const Context& c, int layer) {
     const long long f = m.layer_ffn(layer);
     gemm_backward(w, layer, "fc2d", "fc2w", T, h, f / t);
     w.compute(layer_name('b', layer, "act"), ComputeKind::kElementwise, T, f / t);
-    gemm_backward(w, layer, "fc1d", "fc1w", T, up * f / t, h);
+    column_parallel_backward(w, c, layer, "fc1d", "fc1w", "ag2in", "rs2", T, up * f / t, h);
   }
-  tp_reduce(w, c, layer_name('b', layer, "rs2"));
+  if (m.layer_is_moe(layer)) tp_reduce(w, c, layer_name('b', layer, "rs2"));
   w.compute(layer_name('b', layer, "ln2"), ComputeKind::kNorm, local_tokens, h);
   w.compute(layer_name('b', layer, "add1"), ComputeKind::kElementwise, local_tokens, h);
   tp_gather(w, c, layer_name('b', layer, "ag1"));
   gemm_backward(w, layer, "projd", "projw", T, h, m.heads * m.head_dim / t);
   core_attention_backward(w, c, layer);
-  gemm_backward(w, layer, "qkvd", "qkvw", T, m.qkv_width() / t, h);
-  tp_reduce(w, c, layer_name('b', layer, "rs1"));
+  column_parallel_backward(w, c, layer, "qkvd", "qkvw", "ag1in", "rs1", T, m.qkv_width() / t, h);
   w.compute(layer_name('b', layer, "ln1"), ComputeKind::kNorm, local_tokens, h);
 }
 

@@ -17,22 +17,24 @@ constexpr uint64_t kNoNode = UINT64_MAX;
 
 // Appends nodes to one rank's graph. Compute ops form one stream: each waits for
 // the one before, as kernels on one CUDA stream do; collectives hang off it.
+// Linear layers' GEMMs run in `linear_dtype`, everything else (attention, norms,
+// elementwise, optimizer) in `dtype`: they differ under fp8 training.
 class RankWriter {
  public:
-  RankWriter(Graph& graph, std::string dtype) : g_(graph), dtype_(std::move(dtype)) {}
+  RankWriter(Graph& graph, std::string linear_dtype, std::string dtype)
+      : g_(graph), linear_dtype_(std::move(linear_dtype)), dtype_(std::move(dtype)) {}
 
+  // A GEMM of a linear layer, out[m x n] = in[m x k] W[k x n]. In fp8 its left
+  // operand is first cast to fp8 (Transformer Engine's cast/cast-transpose kernels)
+  // unless that copy already exists, as for a weight gradient.
+  uint64_t linear(std::string name, ComputeKind kind, long long m, long long n, long long k, long long batch = 1,
+                  bool cast_input = true) {
+    if (linear_dtype_ == "fp8" && cast_input) compute(name + ".cast", ComputeKind::kElementwise, m * batch, k);
+    return add_compute(std::move(name), kind, linear_dtype_, m, n, k, batch, false, {});
+  }
   uint64_t compute(std::string name, ComputeKind kind, long long m, long long n, long long k = 0, long long batch = 1,
                    bool causal = false, std::vector<uint64_t> extra_deps = {}) {
-    Node node = base(std::move(name), std::move(extra_deps));
-    node.type = NodeType::kCompute;
-    node.compute.kind = kind;
-    node.compute.dtype = dtype_;
-    node.compute.m = m, node.compute.n = n, node.compute.k = k, node.compute.batch = batch;
-    node.compute.causal = causal;
-    fill_compute_costs(node.compute);
-    if (last_ != kNoNode) node.data_deps.push_back(last_);
-    last_ = push(std::move(node));
-    return last_;
+    return add_compute(std::move(name), kind, dtype_, m, n, k, batch, causal, std::move(extra_deps));
   }
   // A collective on the compute stream's path: it waits for the stream and the
   // stream waits for it (tensor-parallel all-reduces, all-to-alls).
@@ -58,6 +60,19 @@ class RankWriter {
   void wait_for(uint64_t id) { pending_.push_back(id); }  // the next compute op also waits for `id`
 
  private:
+  uint64_t add_compute(std::string name, ComputeKind kind, const std::string& dtype, long long m, long long n, long long k,
+                       long long batch, bool causal, std::vector<uint64_t> extra_deps) {
+    Node node = base(std::move(name), std::move(extra_deps));
+    node.type = NodeType::kCompute;
+    node.compute.kind = kind;
+    node.compute.dtype = dtype;
+    node.compute.m = m, node.compute.n = n, node.compute.k = k, node.compute.batch = batch;
+    node.compute.causal = causal;
+    fill_compute_costs(node.compute);
+    if (last_ != kNoNode) node.data_deps.push_back(last_);
+    last_ = push(std::move(node));
+    return last_;
+  }
   Node base(std::string name, std::vector<uint64_t> deps) {
     Node node;
     node.id = g_.nodes.size();
@@ -72,7 +87,7 @@ class RankWriter {
     return g_.nodes.back().id;
   }
   Graph& g_;
-  std::string dtype_;
+  std::string linear_dtype_, dtype_;
   uint64_t last_ = kNoNode;
   std::vector<uint64_t> pending_;
 };

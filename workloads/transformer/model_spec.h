@@ -39,6 +39,9 @@ struct ModelSpec {
 
   bool is_moe() const { return moe.experts > 0; }
   bool layer_is_moe(int layer) const { return is_moe() && layer >= moe.first_dense_layers; }
+  // Activations, attention and communication stay in bf16 when only the linear
+  // layers' GEMMs run in fp8 (Transformer Engine's recipe).
+  std::string activation_dtype() const { return dtype == "fp8" ? "bf16" : dtype; }
   long long qkv_width() const { return (heads + 2LL * kv_heads) * head_dim; }  // Q, K and V outputs
   long long layer_ffn(int layer) const { return layer_is_moe(layer) ? moe.expert_ffn : (is_moe() && moe.dense_ffn > 0 ? moe.dense_ffn : ffn); }
 };

@@ -53,8 +53,8 @@ Graph rank_graph(const ModelSpec& m, const ParallelLayout& l, int rank, const Ra
   Context c{m, l, rank, place_of(l, rank), 0, 0, tp_group(l, rank), dp_group(l, rank), ep_group(l, rank), expert_dp_group(l, rank), 0};
   c.seq = l.seq_length > 0 ? l.seq_length : m.seq_length;
   c.tokens = l.micro_batch * c.seq;
-  c.message = static_cast<double>(c.tokens) * m.hidden * dtype_bytes(m.dtype);
-  RankWriter w(g, m.dtype);
+  c.message = static_cast<double>(c.tokens) * m.hidden * dtype_bytes(m.activation_dtype());
+  RankWriter w(g, m.dtype, m.activation_dtype());
   GradientReducer reducer(w, c);
   const int stage = c.place.pp, last_stage = l.pp - 1;
   const int microbatches = static_cast<int>(l.microbatches());

@@ -99,7 +99,7 @@ RankMemory rank_memory(const ModelSpec& m, const ParallelLayout& l, int rank) {
     in_flight += (step.forward ? 1 : -1) * chunk_bytes[step.chunk];
     mem.activations = std::max(mem.activations, in_flight);
   }
-  const double message = s * b * m.hidden * dtype_bytes(m.dtype);
+  const double message = s * b * m.hidden * dtype_bytes(m.activation_dtype());
   mem.buffers = (l.pp > 1 ? 2 * message / l.tp : 0) + (l.tp > 1 ? 2 * message : 0);
   return mem;
 }

@@ -1,0 +1,77 @@
+#include "validation/serving_reference.h"
+
+#include <fstream>
+
+#include "sim/base/csv.h"
+#include "sim/base/error.h"
+#include "sim/config/system_loader.h"
+#include "sim/serving/serving_engine.h"
+
+namespace suanli::validation {
+namespace {
+
+enum Column { kId, kModel, kGpu, kGpus, kTp, kEngine, kBatch, kPrompt, kOutput, kMetric, kValue, kUnit, kSource, kNotes, kColumns };
+
+}  // namespace
+
+std::vector<ServingCase> read_serving_cases(const std::string& file) {
+  std::ifstream in(file);
+  if (!in) throw InputError(file, "", "cannot open the serving reference table");
+  std::vector<ServingCase> out;
+  std::string line;
+  std::getline(in, line);
+  for (int number = 2; std::getline(in, line); ++number) {
+    if (line.empty()) continue;
+    const auto c = split_csv(line);
+    const std::string where = "line " + std::to_string(number);
+    if (c.size() != kColumns)
+      throw InputError(file, where, "expected " + std::to_string(kColumns) + " columns, found " + std::to_string(c.size()));
+    auto number_at = [&](int col, const char* name) -> double {
+      try {
+        return std::stod(c[col]);
+      } catch (const std::exception&) {
+        throw InputError(file, where + ", column " + name, "expected a number, got '" + c[col] + "'");
+      }
+    };
+    ServingCase s;
+    s.id = c[kId], s.model = c[kModel], s.gpu = c[kGpu], s.engine = c[kEngine], s.batch = c[kBatch];
+    s.metric = c[kMetric], s.unit = c[kUnit], s.source = c[kSource];
+    s.gpus = static_cast<int>(number_at(kGpus, "gpus")), s.tp = static_cast<int>(number_at(kTp, "tp"));
+    s.prompt_tokens = static_cast<long long>(number_at(kPrompt, "prompt_tokens"));
+    s.output_tokens = static_cast<long long>(number_at(kOutput, "output_tokens"));
+    s.measured = number_at(kValue, "value");
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+ServingPrediction predict_serving_case(const ServingCase& c) {
+  sim::ServingConfig config;
+  config.model = workload::load_model_preset(c.model);
+  config.model.dtype = c.engine.find("fp8") != std::string::npos ? "fp8" : "fp16";
+  config.tp = c.tp;
+  int count = 1000;
+  config.max_num_batched_tokens = 8192;
+  if (c.batch.rfind("batch=", 0) == 0) {
+    count = std::stoi(c.batch.substr(6));
+    config.batching = sim::Batching::kStatic;
+    config.max_num_seqs = count;
+  } else {
+    config.max_num_seqs = 1024;
+  }
+  YAML::Node node;
+  node["preset"] = c.gpu == "a100-sxm4-80gb" ? "dgx-a100" : "dgx-h100";
+  auto system = config::load_system(node, c.id, "gpu", 0);
+  system.devices.resize(c.gpus);
+  const std::vector<workload::Request> requests(count, workload::Request{0.0, c.prompt_tokens, c.output_tokens});
+  const auto r = sim::run_serving(config, requests, system);
+  ServingPrediction p;
+  if (c.metric == "ttft_s") p.predicted = r.ttft_s.p50;
+  else if (c.metric == "throughput_tokens_per_s")
+    p.predicted = r.throughput_tokens_per_s / (c.unit.find("per GPU") != std::string::npos ? c.gpus : 1);
+  else throw InputError(c.id, "metric", "the serving model does not report '" + c.metric + "'");
+  p.error = p.predicted / c.measured - 1;
+  return p;
+}
+
+}  // namespace suanli::validation

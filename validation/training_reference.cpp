@@ -1,0 +1,121 @@
+#include "validation/training_reference.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+
+#include "sim/base/csv.h"
+#include "sim/base/error.h"
+#include "sim/config/system_loader.h"
+#include "sim/core/training_run.h"
+
+namespace suanli::validation {
+namespace {
+
+enum Column { kId, kModel, kGpu, kGpus, kTp, kPp, kDp, kVpp, kMicro, kGlobal, kSeq, kSp, kRecompute, kTflops, kIteration,
+              kMfu, kSource, kNotes, kRole, kColumns };
+
+bool starts_with(const std::string& text, const char* prefix) { return text.rfind(prefix, 0) == 0; }
+
+// Narayanan et al. (S1) count the recomputed forward pass in their TFLOP/s.
+bool counts_recompute(const TrainingCase& c) {
+  return starts_with(c.source, "S1") && c.layout.recompute == workload::Recompute::kFull;
+}
+
+}  // namespace
+
+std::vector<TrainingCase> read_training_cases(const std::string& file) {
+  std::ifstream in(file);
+  if (!in) throw InputError(file, "", "cannot open the training reference table");
+  std::vector<TrainingCase> out;
+  std::string line;
+  std::getline(in, line);
+  for (int number = 2; std::getline(in, line); ++number) {
+    if (line.empty()) continue;
+    const auto c = split_csv(line);
+    const std::string where = "line " + std::to_string(number);
+    if (c.size() != kColumns)
+      throw InputError(file, where, "expected " + std::to_string(kColumns) + " columns, found " + std::to_string(c.size()));
+    auto integer = [&](int col, const char* name, long fallback) -> long {
+      if (c[col].empty()) return fallback;
+      try {
+        return std::stol(c[col]);
+      } catch (const std::exception&) {
+        throw InputError(file, where + ", column " + name, "expected an integer, got '" + c[col] + "'");
+      }
+    };
+    auto real = [&](int col, const char* name) -> double {
+      if (c[col].empty()) return NAN;
+      try {
+        return std::stod(c[col]);
+      } catch (const std::exception&) {
+        throw InputError(file, where + ", column " + name, "expected a number, got '" + c[col] + "'");
+      }
+    };
+    TrainingCase t;
+    t.id = c[kId], t.model = c[kModel], t.gpu = c[kGpu], t.source = c[kSource], t.notes = c[kNotes], t.role = c[kRole];
+    if (t.role != "fit" && t.role != "test") throw InputError(file, where + ", column role", "expected fit or test, got '" + t.role + "'");
+    t.gpus = integer(kGpus, "gpus", 0);
+    t.fp8 = starts_with(t.notes, "PRECISION=FP8");
+    auto& l = t.layout;
+    l.tp = integer(kTp, "tp", 1), l.pp = integer(kPp, "pp", 1), l.dp = integer(kDp, "dp", 1), l.vpp = integer(kVpp, "vpp", 1);
+    l.micro_batch = integer(kMicro, "micro_batch", 0), l.global_batch = integer(kGlobal, "global_batch", 0);
+    l.seq_length = integer(kSeq, "seq_length", 0);
+    l.sequence_parallel = c[kSp] == "true";
+    l.recompute = c[kRecompute] == "full"        ? workload::Recompute::kFull
+                  : c[kRecompute] == "selective" ? workload::Recompute::kSelective
+                                                 : workload::Recompute::kNone;
+    // The 2021-22 Megatron runs predate FlashAttention; later Megatron/NeMo runs use
+    // it and shard optimizer states over data parallelism.
+    const bool early_megatron = starts_with(t.source, "S1") || starts_with(t.source, "S2");
+    l.flash_attention = !early_megatron;
+    l.zero = l.dp > 1 && !starts_with(t.source, "S1") ? 1 : 0;
+    if (!std::isnan(real(kIteration, "measured_iteration_s"))) t.metric = "iteration_s", t.measured = real(kIteration, "");
+    else if (!std::isnan(real(kMfu, "measured_mfu"))) t.metric = "mfu", t.measured = real(kMfu, "");
+    else t.metric = "tflops/gpu", t.measured = real(kTflops, "measured_tflops_per_gpu");
+    if (std::isnan(t.measured)) throw InputError(file, where, "no measured iteration time, MFU or TFLOP/s");
+    if (l.micro_batch == 0 || l.global_batch == 0) t.unrunnable = "the source gives no micro or global batch";
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+TrainingPrediction predict_training_case(const TrainingCase& c, double compute_fraction) {
+  auto model = workload::load_model_preset(c.model);
+  if (c.fp8) model.dtype = "fp8";
+  YAML::Node node;
+  node["preset"] = c.gpu == "a100-sxm4-80gb" ? "a100-fat-tree-1024" : "h100-rail-16k";
+  node["nodes"] = std::max(1L, c.gpus / 8);
+  auto system = config::load_system(node, c.id, "gpu", 0);
+  if (compute_fraction > 0)
+    for (auto& chip : system.devices) chip.calibration.sustained_compute_fraction = compute_fraction;
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = sim::run_training(model, c.layout, system, c.id);
+  TrainingPrediction p;
+  p.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (c.metric == "iteration_s") p.predicted = r.iteration_time_s;
+  else if (c.metric == "mfu") p.predicted = r.mfu;
+  else p.predicted = r.model_tflops_per_device * (counts_recompute(c) ? 4.0 / 3 : 1);
+  // Iteration time grows when the model is slow; MFU and TFLOP/s shrink. Errors are
+  // signed so that "predicted too fast" is negative for every metric.
+  p.error = c.metric == "iteration_s" ? p.predicted / c.measured - 1 : c.measured / p.predicted - 1;
+  return p;
+}
+
+double fit_sustained_compute(const std::vector<TrainingCase>& cases) {
+  auto mean_error = [&](double f) {
+    double sum = 0;
+    for (const auto& c : cases) sum += predict_training_case(c, f).error;
+    return sum / static_cast<double>(cases.size());
+  };
+  double lo = 0.3, hi = 1.0;
+  if (mean_error(hi) >= 0) return hi;  // already slow enough at full boost clock
+  for (int i = 0; i < 12; ++i) {
+    const double mid = (lo + hi) / 2;
+    (mean_error(mid) < 0 ? hi : lo) = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+}  // namespace suanli::validation
