@@ -1,7 +1,5 @@
 #include "validation/serving_reference.h"
 
-#include <fstream>
-
 #include "sim/base/csv.h"
 #include "sim/base/error.h"
 #include "sim/config/system_loader.h"
@@ -15,24 +13,10 @@ enum Column { kId, kModel, kGpu, kGpus, kTp, kEngine, kBatch, kPrompt, kOutput, 
 }  // namespace
 
 std::vector<ServingCase> read_serving_cases(const std::string& file) {
-  std::ifstream in(file);
-  if (!in) throw InputError(file, "", "cannot open the serving reference table");
   std::vector<ServingCase> out;
-  std::string line;
-  std::getline(in, line);
-  for (int number = 2; std::getline(in, line); ++number) {
-    if (line.empty()) continue;
-    const auto c = split_csv(line);
-    const std::string where = "line " + std::to_string(number);
-    if (c.size() != kColumns)
-      throw InputError(file, where, "expected " + std::to_string(kColumns) + " columns, found " + std::to_string(c.size()));
-    auto number_at = [&](int col, const char* name) -> double {
-      try {
-        return std::stod(c[col]);
-      } catch (const std::exception&) {
-        throw InputError(file, where + ", column " + name, "expected a number, got '" + c[col] + "'");
-      }
-    };
+  for (const auto& row : read_csv_rows(file, kColumns, "serving reference table")) {
+    const auto& c = row.cells;
+    auto number_at = [&](int col, const char* name) { return csv_number(file, row, col, name); };
     ServingCase s;
     s.id = c[kId], s.model = c[kModel], s.gpu = c[kGpu], s.engine = c[kEngine], s.batch = c[kBatch];
     s.metric = c[kMetric], s.unit = c[kUnit], s.source = c[kSource];

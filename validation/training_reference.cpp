@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <fstream>
 
 #include "sim/base/csv.h"
 #include "sim/base/error.h"
@@ -26,33 +25,14 @@ bool counts_recompute(const TrainingCase& c) {
 }  // namespace
 
 std::vector<TrainingCase> read_training_cases(const std::string& file) {
-  std::ifstream in(file);
-  if (!in) throw InputError(file, "", "cannot open the training reference table");
   std::vector<TrainingCase> out;
-  std::string line;
-  std::getline(in, line);
-  for (int number = 2; std::getline(in, line); ++number) {
-    if (line.empty()) continue;
-    const auto c = split_csv(line);
-    const std::string where = "line " + std::to_string(number);
-    if (c.size() != kColumns)
-      throw InputError(file, where, "expected " + std::to_string(kColumns) + " columns, found " + std::to_string(c.size()));
+  for (const auto& row : read_csv_rows(file, kColumns, "training reference table")) {
+    const auto& c = row.cells;
+    const std::string where = row.where();
     auto integer = [&](int col, const char* name, long fallback) -> long {
-      if (c[col].empty()) return fallback;
-      try {
-        return std::stol(c[col]);
-      } catch (const std::exception&) {
-        throw InputError(file, where + ", column " + name, "expected an integer, got '" + c[col] + "'");
-      }
+      return c[col].empty() ? fallback : static_cast<long>(csv_number(file, row, col, name));
     };
-    auto real = [&](int col, const char* name) -> double {
-      if (c[col].empty()) return NAN;
-      try {
-        return std::stod(c[col]);
-      } catch (const std::exception&) {
-        throw InputError(file, where + ", column " + name, "expected a number, got '" + c[col] + "'");
-      }
-    };
+    auto real = [&](int col, const char* name) -> double { return c[col].empty() ? NAN : csv_number(file, row, col, name); };
     TrainingCase t;
     t.id = c[kId], t.model = c[kModel], t.gpu = c[kGpu], t.source = c[kSource], t.notes = c[kNotes], t.role = c[kRole];
     if (t.role != "fit" && t.role != "test") throw InputError(file, where + ", column role", "expected fit or test, got '" + t.role + "'");

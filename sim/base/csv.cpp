@@ -1,5 +1,9 @@
 #include "sim/base/csv.h"
 
+#include <fstream>
+
+#include "sim/base/error.h"
+
 namespace suanli {
 
 std::vector<std::string> split_csv(const std::string& line) {
@@ -20,6 +24,31 @@ std::vector<std::string> split_csv(const std::string& line) {
     }
   }
   return fields;
+}
+
+std::vector<CsvRow> read_csv_rows(const std::string& file, size_t columns, const std::string& what) {
+  std::ifstream in(file);
+  if (!in) throw InputError(file, "", "cannot open the " + what);
+  std::vector<CsvRow> rows;
+  std::string line;
+  std::getline(in, line);  // the header
+  for (int number = 2; std::getline(in, line); ++number) {
+    if (line.empty()) continue;
+    CsvRow row{number, split_csv(line)};
+    if (row.cells.size() != columns)
+      throw InputError(file, row.where(),
+                       "expected " + std::to_string(columns) + " columns, found " + std::to_string(row.cells.size()));
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+double csv_number(const std::string& file, const CsvRow& row, size_t column, const std::string& name) {
+  try {
+    return std::stod(row.cells.at(column));
+  } catch (const std::exception&) {
+    throw InputError(file, row.where() + ", column " + name, "expected a number, got '" + row.cells.at(column) + "'");
+  }
 }
 
 }  // namespace suanli

@@ -37,13 +37,14 @@ void collect_network(const interconnect::FlowNetwork& network, const interconnec
 
 }  // namespace
 
+SystemSpec at_sustained_load(SystemSpec system) {
+  for (auto& chip : system.devices) chip = models::at_sustained_load(chip);
+  return system;
+}
+
 RunResult simulate(const workload::Workload& workload, const SystemSpec& system_as_given, const RunOptions& options) {
   const auto wall_start = std::chrono::steady_clock::now();
-  SystemSpec sustained;
-  if (options.sustained_load) {
-    sustained = system_as_given;
-    for (auto& chip : sustained.devices) chip = models::at_sustained_load(chip);
-  }
+  const SystemSpec sustained = options.sustained_load ? at_sustained_load(system_as_given) : SystemSpec{};
   const SystemSpec& system = options.sustained_load ? sustained : system_as_given;
   if (system.topology && system.topology->device_vertex.size() < system.devices.size())
     throw InputError("", "system", "the topology has " + std::to_string(system.topology->device_vertex.size()) +

@@ -26,6 +26,9 @@ struct SystemSpec {
   interconnect::CollectiveTuning tuning = interconnect::default_tuning();
 };
 
+// The system with every chip at its sustained compute fraction (models::at_sustained_load).
+SystemSpec at_sustained_load(SystemSpec system);
+
 struct LinkResult {
   uint32_t link;
   double bytes;

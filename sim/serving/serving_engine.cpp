@@ -267,8 +267,7 @@ ServingReport run_serving(const ServingConfig& c, const std::vector<workload::Re
   if (requests.empty()) throw InputError("command line", "requests", "no requests to serve");
   // A serving engine at load keeps its chips busy for minutes, as training does:
   // iterations are priced at the chips' sustained compute throughput.
-  SystemSpec sustained = system;
-  for (auto& device : sustained.devices) device = models::at_sustained_load(device);
+  const SystemSpec sustained = at_sustained_load(system);
   IterationCost cost(c.model, c.tp, c.pp, sustained);
   const auto& chip = system.devices.front();
   long long longest = 0;
