@@ -4,11 +4,13 @@
 #include "sim/base/error.h"
 #include "sim/config/system_loader.h"
 #include "sim/serving/serving_engine.h"
+#include "validation/fit_by_bisection.h"
 
 namespace suanli::validation {
 namespace {
 
-enum Column { kId, kModel, kGpu, kGpus, kTp, kEngine, kBatch, kPrompt, kOutput, kMetric, kValue, kUnit, kSource, kNotes, kColumns };
+enum Column { kId, kModel, kGpu, kGpus, kTp, kEngine, kBatch, kPrompt, kOutput, kMetric, kValue, kUnit, kSource, kNotes,
+              kCudaGraphs, kRole, kColumns };
 
 }  // namespace
 
@@ -24,13 +26,21 @@ std::vector<ServingCase> read_serving_cases(const std::string& file) {
     s.prompt_tokens = static_cast<long long>(number_at(kPrompt, "prompt_tokens"));
     s.output_tokens = static_cast<long long>(number_at(kOutput, "output_tokens"));
     s.measured = number_at(kValue, "value");
+    const std::string where = row.where();
+    s.role = c[kRole];
+    if (s.role != "fit" && s.role != "test") throw InputError(file, where + ", column role", "expected fit or test, got '" + s.role + "'");
+    if (c[kCudaGraphs] != "true" && c[kCudaGraphs] != "false")
+      throw InputError(file, where + ", column cuda_graphs", "expected true or false, got '" + c[kCudaGraphs] + "'");
+    s.cuda_graphs = c[kCudaGraphs] == "true";
     out.push_back(std::move(s));
   }
   return out;
 }
 
-ServingPrediction predict_serving_case(const ServingCase& c) {
+ServingPrediction predict_serving_case(const ServingCase& c, double kernel_gap_s) {
   sim::ServingConfig config;
+  config.launch.cuda_graphs = c.cuda_graphs;
+  if (kernel_gap_s >= 0) config.launch.gap_s = kernel_gap_s;
   config.model = workload::load_model_preset(c.model);
   config.model.dtype = c.engine.find("fp8") != std::string::npos ? "fp8" : "fp16";
   config.tp = c.tp;
@@ -40,6 +50,9 @@ ServingPrediction predict_serving_case(const ServingCase& c) {
     count = std::stoi(c.batch.substr(6));
     config.batching = sim::Batching::kStatic;
     config.max_num_seqs = count;
+    // gptSessionBenchmark allocates the KV cache of exactly this batch, with no
+    // share of memory held back (vLLM's --gpu-memory-utilization 0.9).
+    config.gpu_memory_utilization = 1.0;
   } else {
     config.max_num_seqs = 1024;
   }
@@ -56,6 +69,11 @@ ServingPrediction predict_serving_case(const ServingCase& c) {
   else throw InputError(c.id, "metric", "the serving model does not report '" + c.metric + "'");
   p.error = p.predicted / c.measured - 1;
   return p;
+}
+
+double fit_kernel_gap(const std::vector<ServingCase>& cases) {
+  return fit_mean_error_to_zero(
+      cases, [](const ServingCase& c, double gap_s) { return predict_serving_case(c, gap_s).error; }, 0, 50e-6);
 }
 
 }  // namespace suanli::validation

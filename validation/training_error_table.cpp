@@ -7,7 +7,6 @@
 // Rows marked "fit" are those each chip's sustained_compute_fraction was fitted on;
 // the summary reports the held-out "test" rows on their own. --fit refits the
 // fraction per GPU from its fit rows (those within --max-gpus) and prints it.
-#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -17,20 +16,10 @@
 
 #include <systemc>  // declares sc_main, which this tool defines
 
+#include "validation/error_summary.h"
 #include "validation/training_reference.h"
 
 using namespace suanli;
-
-namespace {
-
-void summary(const char* what, std::vector<double> errors) {
-  if (errors.empty()) return;
-  std::sort(errors.begin(), errors.end());
-  std::printf("%s: %zu cases, median |error| %.1f%%, worst %.1f%%\n", what, errors.size(), 100 * errors[errors.size() / 2],
-              100 * errors.back());
-}
-
-}  // namespace
 
 int sc_main(int argc, char** argv) {
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
@@ -79,8 +68,8 @@ int sc_main(int argc, char** argv) {
       std::fflush(stdout);
     }
     std::printf("\n");
-    summary("fit rows", fitted);
-    summary("held-out rows", held_out);
+    validation::print_error_summary("fit rows", fitted);
+    validation::print_error_summary("held-out rows", held_out);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "training_error_table: %s\n", e.what());
     return 1;

@@ -8,6 +8,7 @@
 #include "sim/base/error.h"
 #include "sim/config/system_loader.h"
 #include "sim/core/training_run.h"
+#include "validation/fit_by_bisection.h"
 
 namespace suanli::validation {
 namespace {
@@ -84,18 +85,8 @@ TrainingPrediction predict_training_case(const TrainingCase& c, double compute_f
 }
 
 double fit_sustained_compute(const std::vector<TrainingCase>& cases) {
-  auto mean_error = [&](double f) {
-    double sum = 0;
-    for (const auto& c : cases) sum += predict_training_case(c, f).error;
-    return sum / static_cast<double>(cases.size());
-  };
-  double lo = 0.3, hi = 1.0;
-  if (mean_error(hi) >= 0) return hi;  // already slow enough at full boost clock
-  for (int i = 0; i < 12; ++i) {
-    const double mid = (lo + hi) / 2;
-    (mean_error(mid) < 0 ? hi : lo) = mid;
-  }
-  return (lo + hi) / 2;
+  return fit_mean_error_to_zero(
+      cases, [](const TrainingCase& c, double fraction) { return predict_training_case(c, fraction).error; }, 0.3, 1.0);
 }
 
 }  // namespace suanli::validation

@@ -36,7 +36,7 @@ std::vector<TrainingCase> read_training_cases(const std::string& file);
 TrainingPrediction predict_training_case(const TrainingCase& c, double compute_fraction = 0);
 
 // The sustained_compute_fraction at which the cases' mean signed error is zero
-// (bisection over (0.3, 1]; the error falls as the fraction falls).
+// (bisection over [0.3, 1]; the time error falls as the fraction rises).
 double fit_sustained_compute(const std::vector<TrainingCase>& cases);
 
 }  // namespace suanli::validation

@@ -25,9 +25,10 @@ workload::Node compute_node(ComputeKind kind, const std::string& dtype, long lon
 
 }  // namespace
 
-IterationCost::IterationCost(const workload::ModelSpec& model, int tp, int pp, const SystemSpec& system)
-    : m_(model), tp_(tp), pp_(pp), system_(system), hbm_Bps_(system.devices.front().memory.achievable_hbm_Bps()) {
+IterationCost::IterationCost(const workload::ModelSpec& model, int tp, int pp, const SystemSpec& system, KernelLaunch launch)
+    : m_(model), tp_(tp), pp_(pp), system_(system), hbm_Bps_(system.devices.front().memory.achievable_hbm_Bps()), launch_(launch) {
   if (system.topology) router_ = std::make_unique<interconnect::Router>(*system.topology);
+  dense_ops_per_layer_ = static_cast<int>(dense_layer_ops(1).size());
 }
 
 double IterationCost::kv_bytes_per_token() const {
@@ -59,10 +60,7 @@ double IterationCost::transfer_seconds(int from, int to, double bytes) {
   return s;
 }
 
-double IterationCost::dense_layer_seconds(long long T) {
-  auto found = dense_cache_.find(T);
-  if (found != dense_cache_.end()) return found->second;
-  const auto& chip = system_.devices.front();
+std::vector<workload::Node> IterationCost::dense_layer_ops(long long T) const {
   const std::string& dt = m_.dtype;
   const long long h = m_.hidden, t = tp_;
   const long long up = m_.gated_mlp ? 2 : 1;
@@ -94,19 +92,33 @@ double IterationCost::dense_layer_seconds(long long T) {
     ops.push_back(compute_node(ComputeKind::kGemm, dt, T, h, f / t));
   }
   ops.push_back(compute_node(ComputeKind::kElementwise, dt, T, h));
+  return ops;
+}
+
+double IterationCost::dense_layer_seconds(long long T) {
+  auto found = dense_cache_.find(T);
+  if (found != dense_cache_.end()) return found->second;
+  const auto& chip = system_.devices.front();
   double s = 0;
-  for (const auto& op : ops) s += node_cost(op, chip).time_alone(hbm_Bps_);
+  for (const auto& op : dense_layer_ops(T)) s += node_cost(op, chip).time_alone(hbm_Bps_);
   // Two all-reduces per layer under tensor parallelism (after attention and MLP),
   // over the engine's first devices; cached with the rest of the layer by T.
   if (tp_ > 1 && router_) {
     interconnect::CollectiveCall all_reduce;
     all_reduce.op = interconnect::CollectiveOp::kAllReduce;
-    all_reduce.bytes = static_cast<double>(T) * h * workload::dtype_bytes(dt);
+    all_reduce.bytes = static_cast<double>(T) * m_.hidden * workload::dtype_bytes(m_.dtype);
     for (int d = 0; d < tp_; ++d) all_reduce.devices.push_back(d);
     s += 2 * estimate_seconds(all_reduce);
   }
   dense_cache_.emplace(T, s);
   return s;
+}
+
+int IterationCost::kernels_per_layer(bool prefill, bool decode) const {
+  // The dense ops, two all-reduces under tensor parallelism, and one attention
+  // kernel for the prefills (variable-length batches run as one) and one for the
+  // decodes.
+  return dense_ops_per_layer_ + (tp_ > 1 ? 2 : 0) + (prefill ? 1 : 0) + (decode ? 1 : 0);
 }
 
 double IterationCost::attention_seconds(const std::vector<PrefillChunk>& prefills, const std::vector<long long>& decode_contexts) {
@@ -143,6 +155,11 @@ double IterationCost::seconds(const std::vector<PrefillChunk>& prefills, const s
            .time_alone(hbm_Bps_);
   if (pp_ > 1)
     s += (pp_ - 1) * transfer_seconds(0, tp_, static_cast<double>(T) * m_.hidden * workload::dtype_bytes(m_.dtype));
+  const bool graph = launch_.cuda_graphs && prefills.empty();
+  if (!graph) {  // every layer's kernels and the output layer's, launched one by one
+    const long long kernels = static_cast<long long>(kernels_per_layer(!prefills.empty(), !decode_contexts.empty())) * m_.layers + 1;
+    s += launch_.gap_s * static_cast<double>(kernels);
+  }
   return s;
 }
 

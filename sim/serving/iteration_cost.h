@@ -1,7 +1,8 @@
 #pragma once
 // The time of one serving iteration: a forward pass over the tokens of the batch
 // (prefill chunks and one token per decoding request) on one engine of tp x pp
-// devices, priced with the chip's op models and the network's collective model.
+// devices, priced with the chip's op models and the network's collective model,
+// plus the gap the serving runtime leaves between kernels it launches one by one.
 #include <map>
 #include <memory>
 #include <tuple>
@@ -11,6 +12,8 @@
 #include "interconnect/collectives/collective_plan.h"
 #include "interconnect/network/router.h"
 #include "sim/core/simulation.h"
+#include "sim/serving/kernel_launch.h"
+#include "workloads/graph.h"
 #include "workloads/transformer/model_spec.h"
 
 namespace suanli::sim {
@@ -22,7 +25,7 @@ struct PrefillChunk {
 
 class IterationCost {
  public:
-  IterationCost(const workload::ModelSpec& model, int tp, int pp, const SystemSpec& system);
+  IterationCost(const workload::ModelSpec& model, int tp, int pp, const SystemSpec& system, KernelLaunch launch = {});
 
   double seconds(const std::vector<PrefillChunk>& prefills, const std::vector<long long>& decode_contexts);
   // Moving `bytes` from device `from` to device `to` on an idle network.
@@ -32,7 +35,9 @@ class IterationCost {
   double weight_bytes_per_device() const;
 
  private:
-  double dense_layer_seconds(long long tokens);  // everything but attention, one layer, cached by token count
+  std::vector<workload::Node> dense_layer_ops(long long tokens) const;  // everything but attention and all-reduces
+  double dense_layer_seconds(long long tokens);  // those ops and the all-reduces, one layer, cached by token count
+  int kernels_per_layer(bool prefill, bool decode) const;
   double attention_seconds(const std::vector<PrefillChunk>& prefills, const std::vector<long long>& decode_contexts);
   double estimate_seconds(const interconnect::CollectiveCall& call);  // on an idle network
 
@@ -40,6 +45,8 @@ class IterationCost {
   int tp_, pp_;
   const SystemSpec& system_;
   double hbm_Bps_;
+  KernelLaunch launch_;
+  int dense_ops_per_layer_ = 0;
   std::unordered_map<long long, double> dense_cache_;
   std::map<std::tuple<int, int, long long>, double> transfer_cache_;
   std::unique_ptr<interconnect::Router> router_;

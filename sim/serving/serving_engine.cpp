@@ -268,7 +268,7 @@ ServingReport run_serving(const ServingConfig& c, const std::vector<workload::Re
   // A serving engine at load keeps its chips busy for minutes, as training does:
   // iterations are priced at the chips' sustained compute throughput.
   const SystemSpec sustained = at_sustained_load(system);
-  IterationCost cost(c.model, c.tp, c.pp, sustained);
+  IterationCost cost(c.model, c.tp, c.pp, sustained, c.launch);
   const auto& chip = system.devices.front();
   long long longest = 0;
   for (const auto& r : requests) longest = std::max(longest, r.prompt_tokens + r.output_tokens);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sim/core/simulation.h"
+#include "sim/serving/kernel_launch.h"
 #include "workloads/transformer/model_spec.h"
 #include "workloads/transformer/requests.h"
 
@@ -32,6 +33,9 @@ struct ServingConfig {
   // prefill; their KV caches cross the network to the other engines, which decode.
   // 0: every engine does both.
   int prefill_engines = 0;
+  // The fitted per-kernel gap of eager launches, and CUDA graphs for decode-only
+  // iterations as vLLM runs by default (--enforce-eager: none).
+  KernelLaunch launch;
 };
 
 struct LatencyStats {

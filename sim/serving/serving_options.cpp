@@ -18,6 +18,8 @@ const std::vector<std::pair<std::string, std::string>>& serving_option_help() {
       {"batching", "continuous (default), chunked-prefill or static"},
       {"block-size", "tokens per KV-cache block (default 16)"},
       {"gpu-memory-utilization", "share of HBM for weights, activations and KV cache (default 0.9)"},
+      {"enforce-eager", "launch decode iterations kernel by kernel too, not from CUDA graphs"},
+      {"kernel-gap-us", "time the runtime adds to each kernel it launches eagerly (default: fitted, see serving_error_table --fit)"},
       {"prefill-engines", "engines that only prefill and send their KV caches to the others, which decode (default 0)"},
       {"trace", "requests from a CSV (arrival_s, prompt_tokens, output_tokens)"},
       {"request-rate", "Poisson arrivals per second (default inf: all at once)"},
@@ -29,7 +31,7 @@ const std::vector<std::pair<std::string, std::string>>& serving_option_help() {
   return help;
 }
 
-bool is_serving_flag(const std::string& name) { return name == "enable-chunked-prefill"; }
+bool is_serving_flag(const std::string& name) { return name == "enable-chunked-prefill" || name == "enforce-eager"; }
 
 ServingConfig serving_config_from_options(const ServingOptions& options) {
   const ServingOptions& r = options;
@@ -50,6 +52,8 @@ ServingConfig serving_config_from_options(const ServingOptions& options) {
   c.block_size = static_cast<int>(r.whole("block-size", 16, 1));
   c.gpu_memory_utilization = r.number("gpu-memory-utilization", 0.9);
   c.prefill_engines = static_cast<int>(r.whole("prefill-engines", 0, 0));
+  c.launch.cuda_graphs = !r.flag("enforce-eager");
+  c.launch.gap_s = 1e-6 * r.number("kernel-gap-us", 1e6 * c.launch.gap_s);
   if (c.gpu_memory_utilization <= 0 || c.gpu_memory_utilization > 1) r.fail("gpu-memory-utilization", "expected a fraction in (0, 1]");
   const std::string policy = r.text("batching", r.flag("enable-chunked-prefill") ? "chunked-prefill" : "continuous");
   if (policy == "continuous") c.batching = Batching::kContinuous;

@@ -1,4 +1,5 @@
-// Serving: a lone request's decode step is bound by streaming the weights, latency
+// Serving: a lone request's decode step is bound by streaming the weights, eager
+// launches add a gap per kernel that CUDA graphs remove from decode steps, latency
 // rises with the request rate, continuous batching beats static batching on time to
 // first token, and bad request traces or a model that does not fit say why.
 #include <catch2/catch.hpp>
@@ -50,6 +51,25 @@ TEST_CASE("A lone request decodes at the speed of streaming the weights from HBM
   CHECK(r.tpot_s.p50 < 1.3 * stream_s);
   CHECK(r.ttft_s.p50 > r.tpot_s.p50);  // the prompt's 512 tokens cost more than one token
   CHECK(r.requests_completed == 1);
+}
+
+TEST_CASE("Eagerly launched kernels add the runtime's gap, and CUDA graphs take it out of decode steps", "[serving]") {
+  sim::ServingConfig c;
+  c.model = workload::load_model_preset("llama3-8b");
+  const auto system = one_h100();
+  auto run = [&](double gap_s, bool graphs) {
+    sim::ServingConfig with = c;
+    with.launch = {gap_s, graphs};
+    return sim::run_serving(with, {{0.0, 128, 32}}, system);
+  };
+  const auto none = run(0, true), gap = run(10e-6, true), double_gap = run(20e-6, true), eager = run(10e-6, false);
+  const double added = gap.ttft_s.p50 - none.ttft_s.p50;
+  // Every layer launches its norms, GEMMs, activation, residual adds and attention.
+  CHECK(added > 10e-6 * c.model.layers * 5);
+  CHECK(added < 10e-6 * c.model.layers * 20);
+  CHECK(double_gap.ttft_s.p50 - none.ttft_s.p50 == Approx(2 * added));
+  CHECK(gap.tpot_s.p50 == Approx(none.tpot_s.p50));          // decode steps replay a graph
+  CHECK(eager.tpot_s.p50 - none.tpot_s.p50 == Approx(added));  // unless launched eagerly
 }
 
 TEST_CASE("Latency rises with the request rate", "[serving]") {

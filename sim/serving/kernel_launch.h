@@ -1,0 +1,22 @@
+#pragma once
+// How a serving runtime launches the kernels of one iteration.
+
+namespace suanli::sim {
+
+// Per-kernel gap of eager launches, fitted by `build/bin/serving_error_table --fit`
+// on the first-token latencies marked fit in validation/reference/serving_latency.csv
+// (TensorRT-LLM 0.5, batch 1); the other rows of that table are held out.
+constexpr double kFittedKernelGapSeconds = 10.1e-6;
+
+struct KernelLaunch {
+  // Time the runtime adds to each kernel it launches from the host one at a time:
+  // enqueue cost, plugin set-up and the small kernels (casts, rotary embedding, KV
+  // writes) that the op list folds into its ops. Counted per modelled op.
+  double gap_s = kFittedKernelGapSeconds;
+  // Decode-only iterations replay a captured CUDA graph (vLLM without
+  // --enforce-eager, TensorRT-LLM's PyTorch backend): no per-kernel gap. Prefill
+  // iterations always run eagerly.
+  bool cuda_graphs = true;
+};
+
+}  // namespace suanli::sim
