@@ -28,7 +28,8 @@ std::vector<ServingCase> read_serving_cases(const std::string& file) {
     s.measured = number_at(kValue, "value");
     const std::string where = row.where();
     s.role = c[kRole];
-    if (s.role != "fit" && s.role != "test") throw InputError(file, where + ", column role", "expected fit or test, got '" + s.role + "'");
+    if (s.role != "fit_gap" && s.role != "fit_compute" && s.role != "test")
+      throw InputError(file, where + ", column role", "expected fit_gap, fit_compute or test, got '" + s.role + "'");
     if (c[kCudaGraphs] != "true" && c[kCudaGraphs] != "false")
       throw InputError(file, where + ", column cuda_graphs", "expected true or false, got '" + c[kCudaGraphs] + "'");
     s.cuda_graphs = c[kCudaGraphs] == "true";
@@ -37,10 +38,10 @@ std::vector<ServingCase> read_serving_cases(const std::string& file) {
   return out;
 }
 
-ServingPrediction predict_serving_case(const ServingCase& c, double kernel_gap_s) {
+ServingPrediction predict_serving_case(const ServingCase& c, const ServingParameters& with) {
   sim::ServingConfig config;
   config.launch.cuda_graphs = c.cuda_graphs;
-  if (kernel_gap_s >= 0) config.launch.gap_s = kernel_gap_s;
+  if (with.kernel_gap_s >= 0) config.launch.gap_s = with.kernel_gap_s;
   config.model = workload::load_model_preset(c.model);
   config.model.dtype = c.engine.find("fp8") != std::string::npos ? "fp8" : "fp16";
   config.tp = c.tp;
@@ -60,6 +61,8 @@ ServingPrediction predict_serving_case(const ServingCase& c, double kernel_gap_s
   node["preset"] = c.gpu == "a100-sxm4-80gb" ? "dgx-a100" : "dgx-h100";
   auto system = config::load_system(node, c.id, "gpu", 0);
   system.devices.resize(c.gpus);
+  if (with.compute_fraction > 0)
+    for (auto& chip : system.devices) chip.calibration.serving_compute_fraction = with.compute_fraction;
   const std::vector<workload::Request> requests(count, workload::Request{0.0, c.prompt_tokens, c.output_tokens});
   const auto r = sim::run_serving(config, requests, system);
   ServingPrediction p;
@@ -71,9 +74,30 @@ ServingPrediction predict_serving_case(const ServingCase& c, double kernel_gap_s
   return p;
 }
 
-double fit_kernel_gap(const std::vector<ServingCase>& cases) {
-  return fit_mean_error_to_zero(
-      cases, [](const ServingCase& c, double gap_s) { return predict_serving_case(c, gap_s).error; }, 0, 50e-6);
+ServingFit fit_serving_parameters(const std::vector<ServingCase>& cases) {
+  std::vector<ServingCase> gap_rows;
+  std::map<std::string, std::vector<ServingCase>> compute_rows;
+  for (const auto& c : cases) {
+    if (c.role == "fit_gap") gap_rows.push_back(c);
+    if (c.role == "fit_compute") compute_rows[c.gpu].push_back(c);
+  }
+  ServingFit fit;
+  fit.kernel_gap_s = sim::kFittedKernelGapSeconds;
+  auto error_with = [&](const ServingCase& c, double gap_s, double fraction) {
+    return predict_serving_case(c, {gap_s, fraction}).error;
+  };
+  // The gap moves short prompts most and the fraction long ones; each round refits
+  // one with the other held.
+  for (int round = 0; round < 4; ++round) {
+    if (!gap_rows.empty())
+      fit.kernel_gap_s = fit_mean_error_to_zero(
+          gap_rows, [&](const ServingCase& c, double gap_s) { return error_with(c, gap_s, fit.compute_fraction[c.gpu]); }, 0,
+          50e-6);
+    for (const auto& [gpu, rows] : compute_rows)
+      fit.compute_fraction[gpu] = fit_mean_error_to_zero(
+          rows, [&](const ServingCase& c, double fraction) { return error_with(c, fit.kernel_gap_s, fraction); }, 0.3, 1.0);
+  }
+  return fit;
 }
 
 }  // namespace suanli::validation

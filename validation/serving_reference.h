@@ -1,6 +1,7 @@
 #pragma once
 // Published serving measurements (validation/reference/serving_latency.csv) and the
 // serving model's prediction of each.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -8,7 +9,9 @@ namespace suanli::validation {
 
 struct ServingCase {
   std::string id, model, gpu, engine, batch, metric, unit, source;
-  std::string role;          // "fit": used to fit the kernel gap of eager launches; "test": held out
+  // "fit_gap": fits the kernel gap of eager launches; "fit_compute": fits its GPU's
+  // serving_compute_fraction; "test": held out.
+  std::string role;
   bool cuda_graphs = false;  // the engine replayed decode iterations from CUDA graphs
   int gpus = 1, tp = 1;
   long long prompt_tokens = 0, output_tokens = 0;
@@ -27,13 +30,23 @@ std::vector<ServingCase> read_serving_cases(const std::string& file);
 // gptSessionBenchmark); "rate=inf" rows run 1,000 requests at once with continuous
 // batching and TensorRT-LLM's default 8,192 tokens per iteration; the precision
 // comes from the engine column (fp8 or fp16). Each runs on the DGX preset of its
-// GPU cut to the row's GPU count. `kernel_gap_s` >= 0 replaces the fitted per-kernel
-// gap of eager launches (for fitting it). Throws for a metric the simulator does not
-// report.
-ServingPrediction predict_serving_case(const ServingCase& c, double kernel_gap_s = -1);
+// GPU cut to the row's GPU count. Throws for a metric the simulator does not report.
+// `with` replaces fitted parameters (for fitting them).
+struct ServingParameters {
+  double kernel_gap_s = -1;     // >= 0: replaces sim::kFittedKernelGapSeconds
+  double compute_fraction = 0;  // > 0: replaces the chip preset's serving_compute_fraction
+};
+ServingPrediction predict_serving_case(const ServingCase& c, const ServingParameters& with = {});
 
-// The per-kernel gap at which the cases' mean signed error is zero (bisection over
-// [0, 50] us; the cases must be latencies, whose error rises with the gap).
-double fit_kernel_gap(const std::vector<ServingCase>& cases);
+// The kernel gap and each GPU's serving compute fraction at which the mean signed
+// error of their fit rows is zero: a few rounds of one-parameter bisections, the
+// gap on the "fit_gap" rows and each fraction on its GPU's "fit_compute" rows (the
+// rows must be latencies, whose error rises with the gap and falls with the
+// fraction).
+struct ServingFit {
+  double kernel_gap_s = 0;
+  std::map<std::string, double> compute_fraction;  // by GPU preset
+};
+ServingFit fit_serving_parameters(const std::vector<ServingCase>& cases);
 
 }  // namespace suanli::validation

@@ -111,6 +111,9 @@ ChipSpec parse_chip(const YAML::Node& node, const std::string& file, const std::
   chip.calibration.sustained_compute_fraction = cal.optional_number("sustained_compute_fraction", 1);
   if (!(chip.calibration.sustained_compute_fraction > 0 && chip.calibration.sustained_compute_fraction <= 1))
     cal.fail("sustained_compute_fraction", "expected a fraction in (0, 1]");
+  chip.calibration.serving_compute_fraction = cal.optional_number("serving_compute_fraction", 0);
+  if (!(chip.calibration.serving_compute_fraction >= 0 && chip.calibration.serving_compute_fraction <= 1))
+    cal.fail("serving_compute_fraction", "expected a fraction in (0, 1], or 0 to use sustained_compute_fraction");
   chip.calibration.collective_core_fraction = cal.optional_number("collective_core_fraction", 0);
   if (!(chip.calibration.collective_core_fraction >= 0 && chip.calibration.collective_core_fraction < 1))
     cal.fail("collective_core_fraction", "expected a fraction in [0, 1)");

@@ -50,9 +50,13 @@ struct CalibrationSpec {
   // framework that the op models do not see. Fitted on published training runs
   // (validation/training_error_table --fit) and used by training simulations.
   double sustained_compute_fraction = 1;
+  // The same share for a serving engine (its own software, bursts of work), fitted
+  // on published serving measurements (validation/serving_error_table --fit);
+  // 0: not fitted, the training fraction stands in.
+  double serving_compute_fraction = 0;
   // Share of the compute units a running collective's kernels occupy (NCCL runs
-  // one thread block per channel on its own SM): compute that starts while a
-  // collective runs gets the rest.
+  // one thread block per channel on its own SM): compute gets the rest for as
+  // long as a collective runs.
   double collective_core_fraction = 0;
 };
 
@@ -68,8 +72,11 @@ struct ChipSpec {
   CalibrationSpec calibration;
 };
 
+enum class Load { kTraining, kServing };
+
 // The chip as it runs under sustained load: compute peaks and the core-clocked L2
-// bandwidth scaled by calibration.sustained_compute_fraction (HBM keeps its own clock).
-ChipSpec at_sustained_load(ChipSpec chip);
+// bandwidth scaled by the calibration's sustained (training) or serving compute
+// fraction (HBM keeps its own clock).
+ChipSpec at_sustained_load(ChipSpec chip, Load load = Load::kTraining);
 
 }  // namespace suanli::models

@@ -117,7 +117,11 @@ void Device::collective_released(uint32_t op, bool on_network) {
   Slot& slot = slots_[program_.ops[op].slot];
   const double now = now_seconds();
   slot.start_s = now;  // the collective's time starts when its last member arrives
-  if (comm_running_++ == 0) comm_since_ = now;
+  if (comm_running_++ == 0) {
+    comm_since_ = now;
+    set_core_contention(true, now);
+    wake_.notify(sc_core::SC_ZERO_TIME);  // running compute slowed down: its end moves
+  }
   if (on_network) return;  // collective_finished() ends it
   slot.phase = kDelay;
   slot.phase_end_s = now + program_.ops[slot.op].measured_s;
@@ -135,10 +139,11 @@ void Device::enter_work(Slot& slot, double now) {
   const ProgramOp& op = program_.ops[slot.op];
   slot.phase = kWork;
   double busy_s = op.busy_s;
-  // Compute that starts beside a running collective gets the cores the
-  // collective's kernels leave (held for the whole op: a first-order model).
+  // Compute beside a running collective gets the cores the collective's kernels
+  // leave, for as long as one runs (set_core_contention).
   const bool on_cores = op.engine == kMatrixEngine || op.engine == kVectorEngine;
-  if (on_cores && comm_running_ > 0) busy_s /= 1 - chip_.calibration.collective_core_fraction;
+  slot.slowed = on_cores && comm_running_ > 0;
+  if (slot.slowed) busy_s /= 1 - chip_.calibration.collective_core_fraction;
   if (op.hbm_bytes > 0) {
     // The op cannot draw bytes faster than its own units consume them.
     slot.cap_Bps = busy_s > 0 ? op.hbm_bytes / busy_s : kInf;
@@ -162,7 +167,10 @@ void Device::complete(int slot_index, double now) {
   slot.remaining_bytes = 0;
 
   if (engine != kCommEngine) stats_.busy_s[engine] += now - slot.start_s;
-  else if (--comm_running_ == 0) stats_.busy_s[engine] += now - comm_since_;  // time with any collective running
+  else if (--comm_running_ == 0) {
+    stats_.busy_s[engine] += now - comm_since_;  // time with any collective running
+    set_core_contention(false, now);
+  }
   ++stats_.ops[engine];
   stats_.flops += op.flops;
   stats_.hbm_bytes += op.hbm_bytes;
@@ -181,6 +189,25 @@ void Device::complete(int slot_index, double now) {
   for (uint32_t u = program_.user_begin[op_index]; u < program_.user_begin[op_index + 1]; ++u) {
     const uint32_t user = program_.users[u];
     if (--waiting_[user] == 0) ready_[program_.ops[user].slot].items.push_back(user);
+  }
+}
+
+void Device::set_core_contention(bool contended, double now) {
+  const double keep = 1 - chip_.calibration.collective_core_fraction;
+  if (keep >= 1) return;
+  advance_transfers(now);  // progress so far at the old speed
+  for (auto& slot : slots_) {
+    if (slot.phase != kWork || slot.slowed == contended) continue;
+    const int engine = program_.ops[slot.op].engine;
+    if (engine != kMatrixEngine && engine != kVectorEngine) continue;
+    const double speed = contended ? keep : 1 / keep;
+    if (slot.cap_Bps > 0) {
+      slot.cap_Bps *= speed;  // the rest of its bytes at the new speed
+      share_dirty_ = true;
+    } else {
+      slot.phase_end_s = now + (slot.phase_end_s - now) / speed;
+    }
+    slot.slowed = contended;
   }
 }
 

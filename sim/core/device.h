@@ -68,6 +68,7 @@ class Device : public sc_core::sc_module {
     double remaining_bytes = 0;
     double cap_Bps = 0;
     double rate_Bps = 0;
+    bool slowed = false;       // compute sharing the cores with a running collective
   };
   struct Queue {  // FIFO of ready ops; a vector with a moving head never shifts
     std::vector<uint32_t> items;
@@ -83,6 +84,7 @@ class Device : public sc_core::sc_module {
   void enter_work(Slot& slot, double now);
   void complete(int slot, double now);
   void reshare_bandwidth();
+  void set_core_contention(bool contended, double now);
   void schedule_next(double now);
   void fail(const std::string& message);
 

@@ -37,8 +37,8 @@ void collect_network(const interconnect::FlowNetwork& network, const interconnec
 
 }  // namespace
 
-SystemSpec at_sustained_load(SystemSpec system) {
-  for (auto& chip : system.devices) chip = models::at_sustained_load(chip);
+SystemSpec at_sustained_load(SystemSpec system, models::Load load) {
+  for (auto& chip : system.devices) chip = models::at_sustained_load(chip, load);
   return system;
 }
 

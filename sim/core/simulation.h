@@ -27,7 +27,7 @@ struct SystemSpec {
 };
 
 // The system with every chip at its sustained compute fraction (models::at_sustained_load).
-SystemSpec at_sustained_load(SystemSpec system);
+SystemSpec at_sustained_load(SystemSpec system, models::Load load = models::Load::kTraining);
 
 struct LinkResult {
   uint32_t link;

@@ -265,9 +265,8 @@ ServingReport run_serving(const ServingConfig& c, const std::vector<workload::Re
     throw InputError("command line", "--tensor-parallel-size", std::to_string(c.tp) + " does not divide the " +
                                                                    std::to_string(c.model.heads) + " attention heads of " + c.model.name);
   if (requests.empty()) throw InputError("command line", "requests", "no requests to serve");
-  // A serving engine at load keeps its chips busy for minutes, as training does:
-  // iterations are priced at the chips' sustained compute throughput.
-  const SystemSpec sustained = at_sustained_load(system);
+  // Iterations are priced at the compute throughput chips keep in a serving engine.
+  const SystemSpec sustained = at_sustained_load(system, models::Load::kServing);
   IterationCost cost(c.model, c.tp, c.pp, sustained, c.launch);
   const auto& chip = system.devices.front();
   long long longest = 0;

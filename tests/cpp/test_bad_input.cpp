@@ -82,6 +82,8 @@ workload: {ops: [{name: a, kind: copy, bytes: 1GiB}]}
              Contains("system.chip.memory.hbm_speed"));
   CHECK_THAT(config_error("system: {chip: {preset: a100-sxm4-80gb, memory: {hbm_efficiency: 1.5}}}\nworkload: {ops: []}\n"),
              Contains("hbm_efficiency") && Contains("fraction"));
+  CHECK_THAT(config_error("system: {chip: {preset: a100-sxm4-80gb, calibration: {serving_compute_fraction: 1.5}}}\nworkload: {ops: []}\n"),
+             Contains("serving_compute_fraction") && Contains("fraction"));
 }
 
 TEST_CASE("graph: unknown dependencies and cycles are named", "[errors][graph]") {

@@ -72,6 +72,20 @@ TEST_CASE("Eagerly launched kernels add the runtime's gap, and CUDA graphs take 
   CHECK(eager.tpot_s.p50 - none.tpot_s.p50 == Approx(added));  // unless launched eagerly
 }
 
+TEST_CASE("Serving runs chips at their serving compute fraction, the training one standing in when unset", "[serving]") {
+  sim::ServingConfig c;
+  c.model = workload::load_model_preset("llama3-8b");
+  auto ttft = [&](double serving, double training) {
+    auto system = one_h100();
+    system.devices[0].calibration.serving_compute_fraction = serving;
+    system.devices[0].calibration.sustained_compute_fraction = training;
+    return sim::run_serving(c, {{0.0, 4096, 1}}, system).ttft_s.p50;  // a compute-bound prefill
+  };
+  CHECK(ttft(0.5, 1.0) > 1.5 * ttft(1.0, 1.0));
+  CHECK(ttft(0.5, 1.0) == Approx(ttft(0.5, 0.3)));  // the training fraction does not enter
+  CHECK(ttft(0, 0.5) == Approx(ttft(0.5, 1.0)));    // unless no serving fraction is set
+}
+
 TEST_CASE("Latency rises with the request rate", "[serving]") {
   sim::ServingConfig c;
   c.model = workload::load_model_preset("llama3-70b");

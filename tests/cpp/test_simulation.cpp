@@ -115,6 +115,24 @@ ranks:
   CHECK(record_of(result, 1, 1).start_s >= ar1.end_s);
 }
 
+TEST_CASE("compute loses the collective's cores only while the collective runs", "[sim][collective]") {
+  // A100: collective_core_fraction 0.22. A GEMM beside a 1 ms collective, which
+  // starts with the GEMM or in its middle, ends f x 1 ms later than alone.
+  const std::string gemm = "    - {name: g, kind: gemm, shape: [8192, 8192, 8192]}\n";
+  const double alone = run_yaml(std::string("ops:\n") + gemm.substr(2)).makespan_s;
+  for (const char* late : {"0us", "2ms"}) {
+    const auto result = run_yaml(std::string("ranks:\n  - ops:\n") + gemm +
+                                 "    - {name: ar, kind: all_reduce, bytes: 1MiB, duration: 1ms, group: [0, 1]}\n"
+                                 "  - ops:\n"
+                                 "    - {name: wait, kind: norm, shape: [64, 64], duration: " + late + "}\n"
+                                 "    - {name: ar, kind: all_reduce, bytes: 1MiB, duration: 1ms, group: [0, 1], deps: [wait]}\n");
+    INFO("collective starts after " << late);
+    const auto& g = record_of(result, 0, 0);
+    REQUIRE(alone > 3e-3);  // the collective ends inside the GEMM
+    CHECK(g.end_s == Approx(alone + 0.22 * 1e-3).epsilon(1e-3));
+  }
+}
+
 TEST_CASE("many simulations in one process give identical results", "[sim]") {
   const char* text = R"(
 ops:

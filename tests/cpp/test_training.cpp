@@ -254,7 +254,7 @@ TEST_CASE("Compute beside a running collective loses the cores the collective oc
   const auto free_cores = sim::run_training(m, l, system, "test");
   for (auto& chip : system.devices) chip.calibration.collective_core_fraction = 0.25;
   const auto shared_cores = sim::run_training(m, l, system, "test");
-  CHECK(shared_cores.iteration_time_s > free_cores.iteration_time_s * 1.005);
+  CHECK(shared_cores.iteration_time_s > free_cores.iteration_time_s);
   CHECK(shared_cores.breakdown.compute_s > free_cores.breakdown.compute_s);
 }
 
