@@ -1,6 +1,7 @@
 #include "models/compute/matrix_model.h"
 
 #include <cmath>
+#include <algorithm>
 #include <cstdio>
 #include <limits>
 
@@ -42,6 +43,8 @@ constexpr double kMinSplitDepth = 128;
 // matrix units consume the previous slice: at least two slices 64 elements deep.
 constexpr double kStagedDepth = 64;
 constexpr double kStages = 2;
+// Rows of the smallest matrix-unit instruction (mma.m16n8k16 on Ampere and Hopper).
+constexpr double kSmallestMmaRows = 16;
 // A and B stay in L2 across waves only while they fit in a fraction of it; the rest
 // holds C tiles and other traffic. Half is the usual rule of thumb for LRU caches.
 constexpr double kL2ResidentFraction = 0.5;
@@ -134,22 +137,34 @@ OpCost gemm_cost(const ChipSpec& chip, const GemmShape& shape) {
 
 OpCost attention_cost(const ChipSpec& chip, const GemmShape& shape, bool causal) {
   check_shape(shape, "attention");
-  // S[m x n] = Q[m x d] K^T, then O[m x d] = P[m x n] V[n x d].
-  const GemmShape scores{shape.m, shape.n, shape.k, shape.batch, shape.dtype};
-  const GemmShape output{shape.m, shape.k, shape.n, shape.batch, shape.dtype};
-  const GemmPlan s = best_plan(chip, scores), o = best_plan(chip, output);
   const double kept = causal ? 0.5 : 1.0;
   const double score_elements = static_cast<double>(shape.batch) * shape.m * shape.n * kept;
   // Online softmax: max, exp, sum and rescale, ~5 fp32 operations per score.
   const double softmax_s = 5.0 * score_elements / (vector_peak(chip, "fp32") * chip.calibration.vector_efficiency);
   const double e = element_bytes(shape.dtype);
+  int fewest_tile_rows = std::numeric_limits<int>::max();
+  for (const auto& tile : chip.calibration.tile_shapes) fewest_tile_rows = std::min(fewest_tile_rows, tile.first);
 
   OpCost cost;
   cost.fixed_s = chip.calibration.launch_overhead_s + chip.memory.hbm_latency_s;
-  cost.busy_s = (s.busy_s + o.busy_s) * kept + softmax_s;
+  if (shape.m < fewest_tile_rows) {
+    // Decode: a few query rows per key/value head. Decode kernels (paged attention,
+    // FlashDecoding) split the keys over the cores and stream K and V once; the
+    // matrix units pad the rows only to their smallest MMA shape, not to a tile.
+    const double rows = std::max<double>(shape.m, kSmallestMmaRows);
+    const double padded_flops = 4.0 * shape.batch * rows * shape.n * shape.k * kept;
+    cost.busy_s = padded_flops / (matrix_peak(chip, shape.dtype) * chip.calibration.matrix_efficiency) + softmax_s;
+    cost.plan = "decode: keys split over the cores, rows padded to " + std::to_string(static_cast<int>(rows));
+  } else {
+    // S[m x n] = Q[m x d] K^T, then O[m x d] = P[m x n] V[n x d].
+    const GemmShape scores{shape.m, shape.n, shape.k, shape.batch, shape.dtype};
+    const GemmShape output{shape.m, shape.k, shape.n, shape.batch, shape.dtype};
+    const GemmPlan s = best_plan(chip, scores), o = best_plan(chip, output);
+    cost.busy_s = (s.busy_s + o.busy_s) * kept + softmax_s;
+    cost.plan = "scores: " + describe(s) + "; output: " + describe(o);
+  }
   cost.hbm_bytes = static_cast<double>(shape.batch) * (2.0 * shape.m * shape.k + 2.0 * shape.n * shape.k) * e;
   cost.flops = 4.0 * shape.batch * shape.m * shape.n * shape.k * kept;
-  cost.plan = "scores: " + describe(s) + "; output: " + describe(o);
   return cost;
 }
 

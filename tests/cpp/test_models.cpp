@@ -135,3 +135,17 @@ TEST_CASE("less SRAM per core forces smaller tiles, which L2 cannot feed as fast
   CHECK_THAT(cramped.plan, Catch::Contains("tile 64x64"));
   CHECK(cramped.busy_s > 1.1 * roomy.busy_s);
 }
+
+TEST_CASE("decode attention streams the KV cache instead of padding query rows to tiles", "[models][attention]") {
+  // 64 requests x 32 heads, one query row each, over 4,096 cached tokens of 128
+  // dimensions in bf16: 4.3 GB of keys and values.
+  const auto chip = models::load_preset("a100-sxm4-80gb");
+  const double hbm = chip.memory.achievable_hbm_Bps();
+  const auto decode = models::attention_cost(chip, {1, 4096, 128, 64 * 32, "bf16"}, false);
+  const double kv_bytes = 2.0 * 64 * 32 * 4096 * 128 * 2;
+  CHECK(decode.time_alone(hbm) == Approx(kv_bytes / hbm).epsilon(0.05));
+  // Eight query rows per key/value head (grouped-query attention): an eighth of the
+  // bytes, still memory-bound.
+  const auto grouped = models::attention_cost(chip, {8, 4096, 128, 64 * 4, "bf16"}, false);
+  CHECK(grouped.time_alone(hbm) == Approx(kv_bytes / 8 / hbm).epsilon(0.05));
+}
