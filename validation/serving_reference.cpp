@@ -1,5 +1,7 @@
 #include "validation/serving_reference.h"
 
+#include <algorithm>
+
 #include "sim/base/csv.h"
 #include "sim/base/error.h"
 #include "sim/config/system_loader.h"
@@ -46,7 +48,9 @@ ServingPrediction predict_serving_case(const ServingCase& c, const ServingParame
   config.model.dtype = c.engine.find("fp8") != std::string::npos ? "fp8" : "fp16";
   config.tp = c.tp;
   int count = 1000;
-  config.max_num_batched_tokens = 8192;
+  // TensorRT-LLM's 8,192 tokens per iteration, or one whole prompt where longer
+  // (trtllm-bench sizes max_num_tokens from its dataset).
+  config.max_num_batched_tokens = std::max(8192LL, c.prompt_tokens);
   if (c.batch.rfind("batch=", 0) == 0) {
     count = std::stoi(c.batch.substr(6));
     config.batching = sim::Batching::kStatic;
@@ -56,6 +60,7 @@ ServingPrediction predict_serving_case(const ServingCase& c, const ServingParame
     config.gpu_memory_utilization = 1.0;
   } else {
     config.max_num_seqs = 1024;
+    config.capacity = sim::CapacityPolicy::kGuaranteedNoEvict;  // TensorRT-LLM's default capacity scheduler
   }
   YAML::Node node;
   node["preset"] = c.gpu == "a100-sxm4-80gb" ? "dgx-a100" : "dgx-h100";

@@ -24,8 +24,9 @@ std::vector<OptionSpec> serve_options() {
 }
 
 void print_text(const sim::ServingConfig& c, const sim::ServingReport& r, const sim::SystemSpec& system) {
-  std::printf("serving    %s on %d engine(s) of %d x %s (tp %d, pp %d), %s batching\n", c.model.name.c_str(), r.replicas,
-              c.tp * c.pp, system.devices.front().name.c_str(), c.tp, c.pp, sim::to_string(c.batching));
+  std::printf("serving    %s on %d engine(s) of %d x %s (tp %d, pp %d), %s batching, %s capacity policy\n",
+              c.model.name.c_str(), r.replicas, c.tp * c.pp, system.devices.front().name.c_str(), c.tp, c.pp,
+              sim::to_string(c.batching), sim::to_string(c.capacity));
   std::printf("launches   %s per eagerly launched kernel, %s\n", units::format_seconds(c.launch.gap_s).c_str(),
               c.launch.cuda_graphs ? "decode steps from CUDA graphs" : "decode steps launched eagerly too");
   std::printf("requests   %d completed in %s: %.1f output tokens/s, %.2f requests/s\n", r.requests_completed,
@@ -59,6 +60,7 @@ int serve_command(const std::vector<std::string>& argv) {
   if (args.flag("json")) {
     output::JsonWriter json(std::cout);
     json.begin_object().field("model", config.model.name).field("system", system.name).field("batching", sim::to_string(config.batching));
+    json.field("capacity_policy", sim::to_string(config.capacity));
     json.field("kernel_gap_s", config.launch.gap_s).field("cuda_graphs", config.launch.cuda_graphs);
     output::write_serving_fields(report, json);
     json.end_object();

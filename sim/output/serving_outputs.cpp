@@ -71,6 +71,7 @@ void write_serving_outputs(const ServingContext& run, const std::string& dir) {
     json.field("config", run.config_file).field("system", run.system.name).field("model", run.config.model.name);
     json.field("batching", sim::to_string(run.config.batching)).field("tensor_parallel_size", run.config.tp);
     json.field("pipeline_parallel_size", run.config.pp);
+    json.field("capacity_policy", sim::to_string(run.config.capacity));
     json.field("kernel_gap_s", run.config.launch.gap_s).field("cuda_graphs", run.config.launch.cuda_graphs);
     write_serving_fields(run.report, json);
     json.end_object();

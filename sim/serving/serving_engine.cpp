@@ -126,8 +126,11 @@ class ServingEngine {
       Sequence& s = waiting_.front();
       const long long first = c_.batching == Batching::kChunkedPrefill ? std::min(budget, s.prompt) : s.prompt;
       if (first <= 0 || (c_.batching != Batching::kChunkedPrefill && first > budget)) break;
-      if (blocks_for(s.prompt + 1) > free_blocks_) break;  // room for the prompt and the first token
-      s.blocks = blocks_for(s.prompt);  // reserved now, filled as the prompt is prefilled
+      // Room for the prompt and the first token (vLLM), or for the whole request
+      // (guaranteed no eviction); reserved now, filled as the tokens come.
+      const bool whole = c_.capacity == CapacityPolicy::kGuaranteedNoEvict;
+      if (blocks_for(s.prompt + (whole ? s.output : 1)) > free_blocks_) break;
+      s.blocks = blocks_for(whole ? s.prompt + s.output : s.prompt);
       free_blocks_ -= s.blocks;
       running_.push_back(s);
       waiting_.pop_front();
@@ -244,6 +247,10 @@ LatencyStats stats_of(std::vector<double> v) {
 }
 
 }  // namespace
+
+const char* to_string(CapacityPolicy p) {
+  return p == CapacityPolicy::kPreempt ? "preempt" : "guaranteed-no-evict";
+}
 
 const char* to_string(Batching b) {
   switch (b) {

@@ -21,10 +21,17 @@ enum class Batching {
   kChunkedPrefill  // Sarathi: decodes plus prefill chunks share a token budget per iteration
 };
 
+// How an engine admits requests into its KV cache.
+enum class CapacityPolicy {
+  kPreempt,            // vLLM: admit on the prompt's blocks, evict the newest when decodes run out
+  kGuaranteedNoEvict   // TensorRT-LLM's default: reserve prompt and every output token, never evict
+};
+
 struct ServingConfig {
   workload::ModelSpec model;
   int tp = 1, pp = 1;
   Batching batching = Batching::kContinuous;
+  CapacityPolicy capacity = CapacityPolicy::kPreempt;
   int max_num_seqs = 256;                 // vLLM's default
   long long max_num_batched_tokens = 0;   // 0: vLLM's defaults (2048 with chunked prefill, else the longest request)
   int block_size = 16;                    // tokens per KV-cache block (vLLM's default)
@@ -67,5 +74,6 @@ struct ServingReport {
 ServingReport run_serving(const ServingConfig& config, const std::vector<workload::Request>& requests, const SystemSpec& system);
 
 const char* to_string(Batching b);
+const char* to_string(CapacityPolicy p);
 
 }  // namespace suanli::sim

@@ -16,6 +16,7 @@ const std::vector<std::pair<std::string, std::string>>& serving_option_help() {
       {"max-num-batched-tokens", "tokens per iteration at most (default 2048 with chunked prefill)"},
       {"enable-chunked-prefill", "Sarathi-style: decodes and prefill chunks share each iteration"},
       {"batching", "continuous (default), chunked-prefill or static"},
+      {"capacity-policy", "preempt (default: vLLM admits on the prompt and evicts when decodes run out of KV cache) or guaranteed-no-evict (TensorRT-LLM's default: reserves every output token)"},
       {"block-size", "tokens per KV-cache block (default 16)"},
       {"gpu-memory-utilization", "share of HBM for weights, activations and KV cache (default 0.9)"},
       {"enforce-eager", "launch decode iterations kernel by kernel too, not from CUDA graphs"},
@@ -55,6 +56,10 @@ ServingConfig serving_config_from_options(const ServingOptions& options) {
   c.launch.cuda_graphs = !r.flag("enforce-eager");
   c.launch.gap_s = 1e-6 * r.number("kernel-gap-us", 1e6 * c.launch.gap_s);
   if (c.gpu_memory_utilization <= 0 || c.gpu_memory_utilization > 1) r.fail("gpu-memory-utilization", "expected a fraction in (0, 1]");
+  const std::string capacity = r.text("capacity-policy", "preempt");
+  if (capacity == "preempt") c.capacity = CapacityPolicy::kPreempt;
+  else if (capacity == "guaranteed-no-evict") c.capacity = CapacityPolicy::kGuaranteedNoEvict;
+  else r.fail("capacity-policy", "expected preempt or guaranteed-no-evict, got '" + capacity + "'");
   const std::string policy = r.text("batching", r.flag("enable-chunked-prefill") ? "chunked-prefill" : "continuous");
   if (policy == "continuous") c.batching = Batching::kContinuous;
   else if (policy == "chunked-prefill") c.batching = Batching::kChunkedPrefill;

@@ -86,6 +86,24 @@ TEST_CASE("Serving runs chips at their serving compute fraction, the training on
   CHECK(ttft(0, 0.5) == Approx(ttft(0.5, 1.0)));    // unless no serving fraction is set
 }
 
+TEST_CASE("Guaranteed no-eviction reserves whole requests and never preempts; vLLM's policy preempts", "[serving]") {
+  // Long outputs from short prompts: admitted on their prompts alone, they outgrow
+  // the KV cache together.
+  sim::ServingConfig c;
+  c.model = workload::load_model_preset("llama3-8b");
+  c.max_num_seqs = 1024;
+  c.gpu_memory_utilization = 0.3;
+  const std::vector<workload::Request> requests(600, workload::Request{0.0, 128, 2048});
+  sim::ServingConfig no_evict = c;
+  no_evict.capacity = sim::CapacityPolicy::kGuaranteedNoEvict;
+  const auto preempt = sim::run_serving(c, requests, one_h100());
+  const auto reserved = sim::run_serving(no_evict, requests, one_h100());
+  CHECK(preempt.preemptions > 0);
+  CHECK(reserved.preemptions == 0);
+  CHECK(reserved.requests_completed == 600);
+  CHECK(reserved.throughput_tokens_per_s > preempt.throughput_tokens_per_s);
+}
+
 TEST_CASE("Latency rises with the request rate", "[serving]") {
   sim::ServingConfig c;
   c.model = workload::load_model_preset("llama3-70b");

@@ -2,7 +2,8 @@
 // (validation/reference/serving_latency.csv, sources in workload_sources.md). The
 // per-kernel gap of eager launches and each GPU's serving compute fraction are
 // fitted on Llama 2 70B's four batch-1 first-token latencies; every other row is
-// held out. The issue's bar is 15% for latency and throughput on at least two
+// held out. TensorRT-LLM 1.0's in-flight batching runs with its default capacity
+// scheduler (guaranteed no eviction). The issue's bar is 15% for latency and throughput on at least two
 // model/GPU pairs: Llama 2 7B on A100 meets it on every row; Llama 2 7B on H100
 // meets it on every row but one (2,048-token prompts and outputs, -16%), so the bar
 // is met for one pair today. build/bin/serving_error_table prints every row.
@@ -64,10 +65,25 @@ TEST_CASE("Held-out serving rows have a median error within 10%", "[validation][
   std::vector<double> errors;
   for (const auto& c : reference_cases())
     if (c.role == "test") errors.push_back(std::fabs(validation::predict_serving_case(c).error));
-  REQUIRE(errors.size() >= 29);
+  REQUIRE(errors.size() >= 49);
   std::sort(errors.begin(), errors.end());
   std::cout << "held-out serving rows: median |error| " << 100 * errors[errors.size() / 2] << "%\n";
   CHECK(errors[errors.size() / 2] <= 0.10);
+}
+
+TEST_CASE("TensorRT-LLM 1.0 in-flight batching on H100 is within 15% for every Llama 3 shape but one", "[validation][serving]") {
+  // 30 rows: Llama 3 8B (TP 1), 70B (TP 2) and 405B (TP 8), ten prompt/output
+  // shapes each; the 405B 20,000/2,000 row is +20%.
+  int within = 0, rows = 0;
+  for (const auto& c : reference_cases()) {
+    if (c.source != "S8") continue;
+    ++rows;
+    const double error = validation::predict_serving_case(c).error;
+    if (std::fabs(error) <= 0.15) ++within;
+    else std::cout << c.id << " outside 15%: " << 100 * error << "%\n";
+  }
+  CHECK(rows == 30);
+  CHECK(within >= 29);
 }
 
 TEST_CASE("The fitted serving parameters are what their fit rows give", "[validation][serving]") {
