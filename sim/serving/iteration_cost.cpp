@@ -61,15 +61,18 @@ double IterationCost::transfer_seconds(int from, int to, double bytes) {
 }
 
 std::vector<workload::Node> IterationCost::dense_layer_ops(long long T) const {
+  // GEMMs run in the model's dtype; norms, activations and residual adds keep the
+  // activation dtype (bf16 beside fp8 GEMMs).
   const std::string& dt = m_.dtype;
+  const std::string act = m_.activation_dtype();
   const long long h = m_.hidden, t = tp_;
   const long long up = m_.gated_mlp ? 2 : 1;
   std::vector<workload::Node> ops = {
-      compute_node(ComputeKind::kNorm, dt, T, h),
+      compute_node(ComputeKind::kNorm, act, T, h),
       compute_node(ComputeKind::kGemm, dt, T, m_.qkv_width() / t, h),
       compute_node(ComputeKind::kGemm, dt, T, h, m_.heads * m_.head_dim / t),
-      compute_node(ComputeKind::kElementwise, dt, T, h),
-      compute_node(ComputeKind::kNorm, dt, T, h),
+      compute_node(ComputeKind::kElementwise, act, T, h),
+      compute_node(ComputeKind::kNorm, act, T, h),
   };
   // Layer 0's MLP stands for every layer: a MoE model's layers are all MoE but the
   // first dense ones, which serving averages over.
@@ -79,7 +82,7 @@ std::vector<workload::Node> IterationCost::dense_layer_ops(long long T) const {
     const long long per_expert = std::max(1LL, static_cast<long long>(std::ceil(static_cast<double>(T) * e.top_k / e.experts)));
     ops.push_back(compute_node(ComputeKind::kGemm, dt, T, e.experts, h));
     ops.push_back(compute_node(ComputeKind::kBatchedGemm, dt, per_expert, up * e.expert_ffn / t, h, e.experts));
-    ops.push_back(compute_node(ComputeKind::kElementwise, dt, per_expert * e.experts, e.expert_ffn / t));
+    ops.push_back(compute_node(ComputeKind::kElementwise, act, per_expert * e.experts, e.expert_ffn / t));
     ops.push_back(compute_node(ComputeKind::kBatchedGemm, dt, per_expert, h, e.expert_ffn / t, e.experts));
     if (e.shared_experts > 0) {
       ops.push_back(compute_node(ComputeKind::kGemm, dt, T, up * e.shared_experts * e.expert_ffn / t, h));
@@ -88,10 +91,10 @@ std::vector<workload::Node> IterationCost::dense_layer_ops(long long T) const {
   } else {
     const long long f = m_.layer_ffn(layer);
     ops.push_back(compute_node(ComputeKind::kGemm, dt, T, up * f / t, h));
-    ops.push_back(compute_node(ComputeKind::kElementwise, dt, T, f / t));
+    ops.push_back(compute_node(ComputeKind::kElementwise, act, T, f / t));
     ops.push_back(compute_node(ComputeKind::kGemm, dt, T, h, f / t));
   }
-  ops.push_back(compute_node(ComputeKind::kElementwise, dt, T, h));
+  ops.push_back(compute_node(ComputeKind::kElementwise, act, T, h));
   return ops;
 }
 
@@ -106,7 +109,7 @@ double IterationCost::dense_layer_seconds(long long T) {
   if (tp_ > 1 && router_) {
     interconnect::CollectiveCall all_reduce;
     all_reduce.op = interconnect::CollectiveOp::kAllReduce;
-    all_reduce.bytes = static_cast<double>(T) * m_.hidden * workload::dtype_bytes(m_.dtype);
+    all_reduce.bytes = static_cast<double>(T) * m_.hidden * workload::dtype_bytes(m_.activation_dtype());
     for (int d = 0; d < tp_; ++d) all_reduce.devices.push_back(d);
     s += 2 * estimate_seconds(all_reduce);
   }
@@ -154,7 +157,7 @@ double IterationCost::seconds(const std::vector<PrefillChunk>& prefills, const s
   s += node_cost(compute_node(ComputeKind::kGemm, m_.dtype, sampling, m_.vocab / tp_, m_.hidden), system_.devices.front())
            .time_alone(hbm_Bps_);
   if (pp_ > 1)
-    s += (pp_ - 1) * transfer_seconds(0, tp_, static_cast<double>(T) * m_.hidden * workload::dtype_bytes(m_.dtype));
+    s += (pp_ - 1) * transfer_seconds(0, tp_, static_cast<double>(T) * m_.hidden * workload::dtype_bytes(m_.activation_dtype()));
   const bool graph = launch_.cuda_graphs && prefills.empty();
   if (!graph) {  // every layer's kernels and the output layer's, launched one by one
     const long long kernels = static_cast<long long>(kernels_per_layer(!prefills.empty(), !decode_contexts.empty())) * m_.layers + 1;
