@@ -21,8 +21,12 @@ void print_text(const sim::TrainingReport& r, const workload::ModelSpec& m, cons
   std::printf("model      %s on %s, %zu devices (tp %d, pp %d%s, dp %d%s%s)\n", m.name.c_str(), system.name.c_str(),
               system.devices.size(), l.tp, l.pp, l.vpp > 1 ? (", vpp " + std::to_string(l.vpp)).c_str() : "", l.dp,
               l.ep > 1 ? (", ep " + std::to_string(l.ep)).c_str() : "", l.sequence_parallel ? ", sequence parallel" : "");
+  std::string recompute = workload::to_string(l.recompute);
+  if (l.recompute == workload::Recompute::kFull)
+    recompute += std::string(" (") + workload::to_string(l.recompute_method) + ", " + std::to_string(l.recompute_layers) + " layer" +
+                 (l.recompute_layers > 1 ? "s)" : ")");
   std::printf("batch      global %lld, micro %lld, %lld micro-batches per pipeline, recompute %s, ZeRO %d\n", l.global_batch,
-              l.micro_batch, l.microbatches(), workload::to_string(l.recompute), l.zero);
+              l.micro_batch, l.microbatches(), recompute.c_str(), l.zero);
   std::printf("iteration  %s\n", units::format_seconds(r.iteration_time_s).c_str());
   std::printf("model      %.1f TFLOP/s per device, MFU %.1f%%\n", r.model_tflops_per_device, 100 * r.mfu);
   const auto& b = r.breakdown;

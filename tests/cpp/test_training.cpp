@@ -2,13 +2,18 @@
 // 1F1B bubble, layouts that move time and memory the right way, bad layouts.
 #include <catch2/catch.hpp>
 
+#include <map>
+#include <set>
+
 #include "network_support.h"
 #include "sim/base/error.h"
 #include "sim/config/run_config.h"
 #include "workloads/readers/native_io.h"
 #include "sim/core/training_run.h"
 #include "workloads/transformer/pipeline_schedule.h"
+#include "workloads/transformer/megatron_options.h"
 #include "workloads/transformer/training_generator.h"
+#include "workloads/transformer/training_memory.h"
 
 using namespace suanli;
 using namespace suanli::workload;
@@ -288,4 +293,48 @@ TEST_CASE("FP8 training runs linear layers in fp8 with their casts, attention in
   }
   CHECK(fp8_gemms == 2 * 4 * 3);  // 2 layers x 4 linears x (forward, input gradient, weight gradient)
   CHECK(casts == 2 * 4 * 2);      // forward input and output gradient of each linear
+}
+
+TEST_CASE("Megatron's recompute methods: uniform groups recompute every layer, block only the first layers", "[training][recompute]") {
+  const ModelSpec m = small_gpt(8);
+  ParallelLayout l = layout(1, 2, 1, 8);  // two stages of four layers, four micro-batches in flight at most
+  l.recompute = Recompute::kFull;
+  auto recomputed_layers = [&](const ParallelLayout& with) {
+    std::set<std::string> layers;  // "r<layer>" of every recompute op on rank 0
+    const auto job = generate_training(m, with, "test");
+    for (const auto& n : job.workload.graphs[0].nodes)
+      if (n.name[0] == 'r') layers.insert(n.name.substr(0, n.name.find('.')));
+    return layers.size();
+  };
+  ParallelLayout block = l, uniform4 = l;
+  block.recompute_method = RecomputeMethod::kBlock;
+  block.recompute_layers = 1;
+  uniform4.recompute_layers = 4;
+  CHECK(recomputed_layers(l) == 4);
+  CHECK(recomputed_layers(uniform4) == 4);
+  CHECK(recomputed_layers(block) == 1);
+  // Block keeps three layers' full activations per micro-batch: more memory, less time.
+  const auto system = one_node(2);
+  const auto all = sim::run_training(m, l, system, "test"), first_only = sim::run_training(m, block, system, "test");
+  CHECK(first_only.iteration_time_s < all.iteration_time_s);
+  CHECK(rank_memory(m, block, 0).activations > rank_memory(m, l, 0).activations);
+  // A uniform group of four stores one input instead of four.
+  CHECK(layer_activation_bytes(m, uniform4, 1) == 0);
+  CHECK(layer_activation_bytes(m, uniform4, 0) == layer_activation_bytes(m, l, 0));
+}
+
+TEST_CASE("Recompute method options are checked as Megatron-LM checks them", "[training][recompute][bad-input]") {
+  const ModelSpec m = small_gpt(8);
+  auto layout_for = [&](std::map<std::string, std::string> values) {
+    MegatronOptions o;
+    o.values = std::move(values);
+    return layout_from_options(o, m, 1);
+  };
+  CHECK(layout_for({{"recompute-granularity", "full"}, {"recompute-method", "block"}, {"recompute-num-layers", "2"}}).recompute_layers == 2);
+  CHECK_THROWS_WITH(layout_for({{"recompute-granularity", "selective"}, {"recompute-method", "block"}}),
+                    Catch::Contains("recompute-method") && Catch::Contains("full"));
+  CHECK_THROWS_WITH(layout_for({{"recompute-granularity", "full"}, {"recompute-method", "blocks"}}),
+                    Catch::Contains("uniform or block"));
+  CHECK_THROWS_WITH(layout_for({{"recompute-granularity", "full"}, {"recompute-num-layers", "0"}}),
+                    Catch::Contains("recompute-num-layers") && Catch::Contains("at least 1"));
 }

@@ -1,5 +1,7 @@
 #include "workloads/transformer/layer_ops.h"
 
+#include "workloads/transformer/training_memory.h"
+
 #include <cmath>
 
 
@@ -131,7 +133,7 @@ void layer_backward(RankWriter& w, const Context& c, int layer) {
   const long long t = c.l.tp, T = c.tokens, h = m.hidden;
   const long long local_tokens = c.l.sequence_parallel ? T / t : T;
   const long long up = m.gated_mlp ? 2 : 1;
-  if (c.l.recompute == Recompute::kFull) layer_forward(w, c, layer, 'r');  // recompute the layer from its stored input
+  if (recomputes_layer(m, c.l, layer)) layer_forward(w, c, layer, 'r');  // recompute the layer from its group's stored input
   w.compute(layer_name('b', layer, "add2"), ComputeKind::kElementwise, local_tokens, h);
   tp_gather(w, c, layer_name('b', layer, "ag2"));  // the gradient of a reduce-scatter is an all-gather
   if (m.layer_is_moe(layer)) {

@@ -41,8 +41,8 @@ const std::vector<std::pair<std::string, std::string>>& megatron_option_help() {
       {"expert-model-parallel-size", "default 1"},
       {"sequence-parallel", ""},
       {"recompute-granularity", "full or selective (default: none)"},
-      {"recompute-method", "accepted; recomputation covers every layer"},
-      {"recompute-num-layers", "accepted; recomputation covers every layer"},
+      {"recompute-method", "with full granularity: uniform (default; checkpoint groups of --recompute-num-layers layers) or block (recompute only the first --recompute-num-layers layers of each stage)"},
+      {"recompute-num-layers", "layers per uniform group, or recomputed layers per stage with block (default 1)"},
       {"use-distributed-optimizer", "shard optimizer states over data parallelism (ZeRO-1)"},
       {"zero-stage", "0-3 (3: FSDP-style parameter sharding)"},
       {"no-overlap-grad-reduce", "reduce gradients after backward instead of during it"},
@@ -119,6 +119,14 @@ ParallelLayout layout_from_options(const MegatronOptions& options, const ModelSp
   if (granularity == "full") l.recompute = Recompute::kFull;
   else if (granularity == "selective") l.recompute = Recompute::kSelective;
   else if (granularity != "none") r.fail("recompute-granularity", "expected full or selective, got '" + granularity + "'");
+  if ((r.has("recompute-method") || r.has("recompute-num-layers")) && l.recompute != Recompute::kFull)
+    r.fail(r.has("recompute-method") ? "recompute-method" : "recompute-num-layers",
+           "applies only with --recompute-granularity full, as in Megatron-LM");
+  const std::string method = r.text("recompute-method", "uniform");
+  if (method == "block") l.recompute_method = RecomputeMethod::kBlock;
+  else if (method != "uniform") r.fail("recompute-method", "expected uniform or block, got '" + method + "'");
+  l.recompute_layers = static_cast<int>(r.integer("recompute-num-layers", 1));
+  if (l.recompute_layers < 1) r.fail("recompute-num-layers", "must be at least 1");
   l.zero = static_cast<int>(r.integer("zero-stage", r.flag("use-distributed-optimizer") ? 1 : 0));
   l.micro_batch = r.integer("micro-batch-size", 1);
   l.global_batch = r.integer("global-batch-size", l.micro_batch * l.dp);

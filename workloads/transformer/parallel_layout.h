@@ -11,6 +11,11 @@
 namespace suanli::workload {
 
 enum class Recompute { kNone, kSelective, kFull };
+// Which layers full recomputation covers, as Megatron-LM's --recompute-method:
+// uniform checkpoints every group of recompute_layers consecutive layers of a model
+// chunk (storing the group's input); block recomputes only the first
+// recompute_layers layers of each chunk and keeps the others' activations.
+enum class RecomputeMethod { kUniform, kBlock };
 
 struct ParallelLayout {
   int tp = 1, pp = 1, dp = 1;
@@ -19,6 +24,8 @@ struct ParallelLayout {
   bool sequence_parallel = false;
   int zero = 0;  // 0: plain data parallel; 1: optimizer states sharded (Megatron's distributed optimizer); 2: + gradients; 3: + parameters (FSDP)
   Recompute recompute = Recompute::kNone;
+  RecomputeMethod recompute_method = RecomputeMethod::kUniform;
+  int recompute_layers = 1;  // Megatron's --recompute-num-layers
   long long global_batch = 0;
   long long micro_batch = 1;
   long long seq_length = 0;  // 0: the model's
@@ -57,5 +64,6 @@ std::vector<int> expert_dp_group(const ParallelLayout& l, int rank);  // ranks h
 void check_layout(const ModelSpec& model, const ParallelLayout& layout, int devices, const std::string& source);
 
 const char* to_string(Recompute r);
+const char* to_string(RecomputeMethod r);
 
 }  // namespace suanli::workload

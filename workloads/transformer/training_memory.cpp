@@ -29,11 +29,20 @@ std::vector<int> chunk_layers(const ModelSpec& m, const ParallelLayout& l, int s
   return layers;
 }
 
-double layer_activation_bytes(const ModelSpec& m, const ParallelLayout& l, int layer) {
+namespace {
+
+// Position of a layer inside its model chunk (see chunk_layers).
+int position_in_chunk(const ModelSpec& m, const ParallelLayout& l, int layer) {
+  const int chunks = l.pp * l.vpp, base = m.layers / chunks, extra = m.layers % chunks;
+  const int in_longer = extra * (base + 1);
+  return layer < in_longer ? layer % (base + 1) : (layer - in_longer) % base;
+}
+
+// What a layer keeps when it is not recomputed in full.
+double stored_activation_bytes(const ModelSpec& m, const ParallelLayout& l, int layer) {
   const double s = static_cast<double>(sequence(m, l)), b = static_cast<double>(l.micro_batch);
   const double h = static_cast<double>(m.hidden), a = m.heads, t = l.tp;
   const double sbh = s * b * h;
-  if (l.recompute == Recompute::kFull) return 2 * sbh / (l.sequence_parallel ? t : 1);  // the layer's input only
   const double kv = static_cast<double>(m.kv_heads) / m.heads * m.head_dim * m.heads / h;  // K (or V) width over h
   const double q = static_cast<double>(m.head_dim) * m.heads / h;
   const double ffn = static_cast<double>(m.layer_ffn(layer));
@@ -50,6 +59,22 @@ double layer_activation_bytes(const ModelSpec& m, const ParallelLayout& l, int l
   const double scores = l.recompute == Recompute::kSelective || l.flash_attention ? 0 : 5 * a * s / h;
   const double per_sbh = l.sequence_parallel ? (outside + inside + scores) / t : outside + (inside + scores) / t;
   return per_sbh * sbh;
+}
+
+}  // namespace
+
+bool recomputes_layer(const ModelSpec& m, const ParallelLayout& l, int layer) {
+  if (l.recompute != Recompute::kFull) return false;
+  return l.recompute_method == RecomputeMethod::kUniform || position_in_chunk(m, l, layer) < l.recompute_layers;
+}
+
+double layer_activation_bytes(const ModelSpec& m, const ParallelLayout& l, int layer) {
+  if (!recomputes_layer(m, l, layer)) return stored_activation_bytes(m, l, layer);
+  // A recomputed group keeps only its input: the first layer of each uniform group,
+  // every recomputed layer of a block.
+  const bool keeps_input = l.recompute_method == RecomputeMethod::kBlock || position_in_chunk(m, l, layer) % l.recompute_layers == 0;
+  const double sbh = static_cast<double>(sequence(m, l)) * l.micro_batch * m.hidden;
+  return keeps_input ? 2 * sbh / (l.sequence_parallel ? l.tp : 1) : 0;
 }
 
 double rank_layer_parameters(const ModelSpec& m, const ParallelLayout& l, int layer, bool experts_only) {
@@ -99,6 +124,20 @@ RankMemory rank_memory(const ModelSpec& m, const ParallelLayout& l, int rank) {
     in_flight += (step.forward ? 1 : -1) * chunk_bytes[step.chunk];
     mem.activations = std::max(mem.activations, in_flight);
   }
+  // Backward of a recomputed group rebuilds all of its layers' activations at once
+  // (a uniform group of recompute_layers layers; each block layer alone).
+  double rebuilt = 0;
+  for (int c = 0; c < l.vpp; ++c) {
+    double group = 0;
+    for (int layer : chunk_layers(m, l, place.pp, c)) {
+      if (!recomputes_layer(m, l, layer)) continue;
+      const bool starts_group = l.recompute_method == RecomputeMethod::kBlock || position_in_chunk(m, l, layer) % l.recompute_layers == 0;
+      if (starts_group) group = 0;
+      group += stored_activation_bytes(m, l, layer);
+      rebuilt = std::max(rebuilt, group);
+    }
+  }
+  mem.activations += rebuilt;
   const double message = s * b * m.hidden * dtype_bytes(m.activation_dtype());
   mem.buffers = (l.pp > 1 ? 2 * message / l.tp : 0) + (l.tp > 1 ? 2 * message : 0);
   return mem;
