@@ -292,24 +292,35 @@ ServingReport run_serving(const ServingConfig& c, const std::vector<workload::Re
   const double weights = cost.weight_bytes_per_device();
   const double room = c.gpu_memory_utilization * chip.memory.hbm_capacity_bytes - weights - workspace;
   const long long blocks = room > 0 ? static_cast<long long>(room / (cost.kv_bytes_per_token() * c.block_size)) : 0;
-  if (blocks * c.block_size < longest)
+  // A pipeline of pp stages keeps pp batches in flight, as vLLM's virtual engines
+  // do: each takes its share of the requests and a pp-th of the KV cache, and one
+  // iteration of it takes the whole pipeline's latency while the others' batches
+  // fill the other stages.
+  const long long virtual_blocks = blocks / c.pp;
+  if (virtual_blocks * c.block_size < longest)
     throw SimulationError("the KV cache of an engine (" + std::to_string(per_engine) + " x " + chip.name + ") holds " +
-                          std::to_string(std::max(0LL, blocks * c.block_size)) + " tokens after " + units::format_bytes(weights) +
+                          std::to_string(std::max(0LL, virtual_blocks * c.block_size)) + " tokens" +
+                          (c.pp > 1 ? " per pipeline batch" : "") + " after " + units::format_bytes(weights) +
                           " of weights per device, and the longest request needs " + std::to_string(longest) +
                           "; use more tensor or pipeline parallelism or a larger --gpu-memory-utilization");
   ServingReport report;
   report.replicas = devices / per_engine;
   report.kv_cache_tokens = blocks * c.block_size;
   std::vector<Outcome> out(requests.size());
-  double busy = 0, used = 0;
+  double capacity_seconds = 0, used = 0;
   auto run_engine = [&](int e, const std::vector<Arrival>& arrivals, std::vector<Outcome>& into) {
-    ServingEngine engine(c, cost, blocks, budget, e);
-    engine.run(arrivals, requests, into);
-    busy += engine.busy_s();
-    used += engine.used_block_seconds();
-    report.kv_utilisation_peak = std::max(report.kv_utilisation_peak, engine.peak());
-    report.iterations += engine.iterations();
-    report.preemptions += engine.preemptions();
+    for (int v = 0; v < c.pp; ++v) {  // the pipeline's batches, each on every pp-th request
+      std::vector<Arrival> mine;
+      for (size_t i = v; i < arrivals.size(); i += c.pp) mine.push_back(arrivals[i]);
+      if (mine.empty()) continue;
+      ServingEngine engine(c, cost, virtual_blocks, budget, e);
+      engine.run(mine, requests, into);
+      capacity_seconds += engine.busy_s() * static_cast<double>(virtual_blocks);
+      used += engine.used_block_seconds();
+      report.kv_utilisation_peak = std::max(report.kv_utilisation_peak, engine.peak());
+      report.iterations += engine.iterations();
+      report.preemptions += engine.preemptions();
+    }
   };
   auto by_time = [](std::vector<Arrival>& a) {
     std::stable_sort(a.begin(), a.end(), [](const Arrival& x, const Arrival& y) { return x.at < y.at; });
@@ -368,7 +379,7 @@ ServingReport run_serving(const ServingConfig& c, const std::vector<workload::Re
   report.ttft_s = stats_of(ttft), report.tpot_s = stats_of(tpot), report.e2e_latency_s = stats_of(e2e);
   report.throughput_tokens_per_s = report.duration_s > 0 ? tokens / report.duration_s : 0;
   report.throughput_requests_per_s = report.duration_s > 0 ? out.size() / report.duration_s : 0;
-  report.kv_utilisation_mean = busy > 0 ? used / (busy * blocks) : 0;
+  report.kv_utilisation_mean = capacity_seconds > 0 ? used / capacity_seconds : 0;
   report.requests = std::move(out);
   report.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return report;
