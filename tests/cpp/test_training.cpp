@@ -338,3 +338,26 @@ TEST_CASE("Recompute method options are checked as Megatron-LM checks them", "[t
   CHECK_THROWS_WITH(layout_for({{"recompute-granularity", "full"}, {"recompute-num-layers", "0"}}),
                     Catch::Contains("recompute-num-layers") && Catch::Contains("at least 1"));
 }
+
+TEST_CASE("Tied embeddings across pipeline stages all-reduce their gradient between the first and last stage", "[training]") {
+  ModelSpec m = small_gpt(8);
+  m.tied_embeddings = true;
+  auto embedding_reduces = [&](const ModelSpec& model, const ParallelLayout& l, int rank) {
+    std::vector<Node> found;
+    const auto job = generate_training(model, l, "test");
+    for (const auto& n : job.workload.graphs[rank].nodes)
+      if (n.name == "emb.grad") found.push_back(n);
+    return found;
+  };
+  const ParallelLayout four_stages = layout(1, 4, 1, 8);
+  const auto first = embedding_reduces(m, four_stages, 0), last = embedding_reduces(m, four_stages, 3);
+  REQUIRE(first.size() == 1);
+  REQUIRE(last.size() == 1);
+  CHECK(first[0].comm.kind == Collective::kAllReduce);
+  CHECK(first[0].comm.group == std::vector<int>{0, 3});
+  CHECK(first[0].comm.bytes == Approx(4.0 * m.vocab * m.hidden));  // fp32 gradient of the whole table (tp 1)
+  CHECK(embedding_reduces(m, four_stages, 1).empty());               // middle stages hold no embedding
+  CHECK(embedding_reduces(m, layout(1, 1, 1, 8), 0).empty());        // one stage holds both: nothing to reduce
+  m.tied_embeddings = false;
+  CHECK(embedding_reduces(m, four_stages, 0).empty());
+}

@@ -118,6 +118,12 @@ Graph rank_graph(const ModelSpec& m, const ParallelLayout& l, int rank, const Ra
   }
   reducer.flush();
   for (uint64_t id : reducer.done()) w.wait_for(id);
+  // Input and output embeddings tied across pipeline stages: the first and the last
+  // stage all-reduce the word embedding's fp32 gradient before the optimizer step
+  // (Megatron-LM's finalize_model_grads, after the data-parallel reduction).
+  if (m.tied_embeddings && l.pp > 1 && (stage == 0 || stage == last_stage))
+    w.blocking("emb.grad", Collective::kAllReduce, 4.0 * m.vocab * h / t,
+               {rank_of(l, c.place.tp, c.place.dp, 0), rank_of(l, c.place.tp, c.place.dp, last_stage)});
   const double shard = l.zero >= 1 ? memory.parameters / l.dp : memory.parameters;
   w.compute("opt.adam", ComputeKind::kOptimizer, static_cast<long long>(shard), 0, 0);
   if (l.zero >= 1 && l.zero < 3 && l.dp > 1)  // each rank updated its shard; everyone needs all of it
