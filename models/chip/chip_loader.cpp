@@ -108,6 +108,7 @@ ChipSpec parse_chip(const YAML::Node& node, const std::string& file, const std::
   chip.calibration.launch_overhead_s = non_negative(cal, "launch_overhead_s");
   chip.calibration.tile_overhead_s = non_negative(cal, "tile_overhead_s");
   chip.calibration.tile_shapes = tile_shapes(cal, "tile_shapes");
+  chip.calibration.stream_k = cal.optional_bool("stream_k", false);
   chip.calibration.sustained_compute_fraction = cal.optional_number("sustained_compute_fraction", 1);
   if (!(chip.calibration.sustained_compute_fraction > 0 && chip.calibration.sustained_compute_fraction <= 1))
     cal.fail("sustained_compute_fraction", "expected a fraction in (0, 1]");

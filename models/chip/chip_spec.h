@@ -44,6 +44,9 @@ struct CalibrationSpec {
   double launch_overhead_s = 0;  // per kernel
   double tile_overhead_s = 0;    // per output tile: pipeline fill and epilogue
   std::vector<std::pair<int, int>> tile_shapes;  // output tiles the GEMM library picks from
+  // The GEMM library also has stream-K kernels, which split a partial last wave of
+  // tiles along K over every core instead of leaving cores idle.
+  bool stream_k = false;
   // Share of the compute throughput of short kernel benchmarks (which the
   // efficiencies above are fitted to) that the chip keeps through a long run at
   // full load: clocks held down by the power limit, plus the losses of a real

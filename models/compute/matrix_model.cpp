@@ -31,7 +31,7 @@ struct GemmPlan {
   double busy_s = std::numeric_limits<double>::infinity();
   double hbm_bytes = 0;
   double time_s = std::numeric_limits<double>::infinity();
-  int tile_m = 0, tile_n = 0, split_k = 1;
+  int tile_m = 0, tile_n = 0, split_k = 1;  // split_k -1: stream-K
   double tiles = 0, waves = 0;
 };
 
@@ -87,12 +87,24 @@ GemmPlan best_plan(const ChipSpec& chip, const GemmShape& s) {
       const double waves = ceil_div(tiles, cores);
       const double mma_s = 2.0 * tm * tn * depth / per_core_flops;
       const double feed_s = (tm + tn) * depth * e / per_core_l2_Bps;
-      const double busy = waves * (std::max(mma_s, feed_s) + chip.calibration.tile_overhead_s);
+      const double tile_s = std::max(mma_s, feed_s);
+      const double busy = waves * (tile_s + chip.calibration.tile_overhead_s);
       // Split-K writes fp32 partial sums and reads them back to reduce them.
       const double partial_bytes = split > 1 ? 2.0 * split * batch * m * n * 4 : 0;
       const double hbm = operand_bytes + c_bytes + partial_bytes;
       const double time = std::max(busy, hbm / hbm_Bps);
       if (time < best.time_s) best = {busy, hbm, time, tm, tn, split, tiles, waves};
+      // Stream-K, where the chip's GEMM library has it: full waves run tile by tile
+      // and the tiles of a last, partial wave are split along K over every core;
+      // each split tile's partial sums cross L2 and the cores that share it pay one
+      // more epilogue.
+      const double full_waves = std::floor(tiles / cores), left = tiles - full_waves * cores;
+      if (chip.calibration.stream_k && split == 1 && full_waves >= 1 && left > 0) {
+        const double fixup_s = 2 * chip.calibration.tile_overhead_s + 2.0 * tm * tn * 4 / per_core_l2_Bps;
+        const double streamed = full_waves * (tile_s + chip.calibration.tile_overhead_s) + left * tile_s / cores + fixup_s;
+        const double streamed_time = std::max(streamed, hbm / hbm_Bps);
+        if (streamed_time < best.time_s) best = {streamed, hbm, streamed_time, tm, tn, -1, tiles, full_waves + left / cores};
+      }
     }
   }
   return best;
@@ -100,8 +112,11 @@ GemmPlan best_plan(const ChipSpec& chip, const GemmShape& s) {
 
 std::string describe(const GemmPlan& p) {
   char text[160];
-  std::snprintf(text, sizeof text, "tile %dx%d, split-k %d, %.0f tiles in %.0f waves", p.tile_m, p.tile_n,
-                p.split_k, p.tiles, p.waves);
+  if (p.split_k < 0)
+    std::snprintf(text, sizeof text, "tile %dx%d, stream-k, %.0f tiles in %.2f waves", p.tile_m, p.tile_n, p.tiles, p.waves);
+  else
+    std::snprintf(text, sizeof text, "tile %dx%d, split-k %d, %.0f tiles in %.0f waves", p.tile_m, p.tile_n, p.split_k, p.tiles,
+                  p.waves);
   return text;
 }
 
