@@ -59,9 +59,8 @@ int serve_command(const std::vector<std::string>& argv) {
   const auto report = sim::run_serving(config, sim::requests_from_options(options), system);
   if (args.flag("json")) {
     output::JsonWriter json(std::cout);
-    json.begin_object().field("model", config.model.name).field("system", system.name).field("batching", sim::to_string(config.batching));
-    json.field("capacity_policy", sim::to_string(config.capacity));
-    json.field("kernel_gap_s", config.launch.gap_s).field("cuda_graphs", config.launch.cuda_graphs);
+    json.begin_object().field("model", config.model.name).field("system", system.name);
+    output::write_serving_policy_fields(config, json);
     output::write_serving_fields(report, json);
     json.end_object();
     std::cout << "\n";

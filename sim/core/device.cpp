@@ -17,6 +17,9 @@ constexpr double kHalfTick = 0.5e-12;
 
 double now_seconds() { return static_cast<double>(sc_core::sc_time_stamp().value()) * 1e-12; }
 
+// Matrix and vector work share the compute cores with collectives' kernels.
+bool runs_on_cores(int engine) { return engine == kMatrixEngine || engine == kVectorEngine; }
+
 }  // namespace
 
 Device::Device(sc_core::sc_module_name name, const Program& program, const models::ChipSpec& chip,
@@ -141,8 +144,7 @@ void Device::enter_work(Slot& slot, double now) {
   double busy_s = op.busy_s;
   // Compute beside a running collective gets the cores the collective's kernels
   // leave, for as long as one runs (set_core_contention).
-  const bool on_cores = op.engine == kMatrixEngine || op.engine == kVectorEngine;
-  slot.slowed = on_cores && comm_running_ > 0;
+  slot.slowed = runs_on_cores(op.engine) && comm_running_ > 0;
   if (slot.slowed) busy_s /= 1 - chip_.calibration.collective_core_fraction;
   if (op.hbm_bytes > 0) {
     // The op cannot draw bytes faster than its own units consume them.
@@ -198,8 +200,7 @@ void Device::set_core_contention(bool contended, double now) {
   advance_transfers(now);  // progress so far at the old speed
   for (auto& slot : slots_) {
     if (slot.phase != kWork || slot.slowed == contended) continue;
-    const int engine = program_.ops[slot.op].engine;
-    if (engine != kMatrixEngine && engine != kVectorEngine) continue;
+    if (!runs_on_cores(program_.ops[slot.op].engine)) continue;
     const double speed = contended ? keep : 1 / keep;
     if (slot.cap_Bps > 0) {
       slot.cap_Bps *= speed;  // the rest of its bytes at the new speed

@@ -46,6 +46,11 @@ void write_requests_h5(const ServingContext& run, const std::string& path) {
 
 }  // namespace
 
+void write_serving_policy_fields(const sim::ServingConfig& c, JsonWriter& json) {
+  json.field("batching", sim::to_string(c.batching)).field("capacity_policy", sim::to_string(c.capacity));
+  json.field("kernel_gap_s", c.launch.gap_s).field("cuda_graphs", c.launch.cuda_graphs);
+}
+
 void write_serving_fields(const sim::ServingReport& r, JsonWriter& json) {
   json.field("engines", r.replicas).field("requests_completed", r.requests_completed).field("duration_s", r.duration_s);
   latency(json, "ttft_s", r.ttft_s);
@@ -69,10 +74,8 @@ void write_serving_outputs(const ServingContext& run, const std::string& dir) {
     JsonWriter json(out);
     json.begin_object();
     json.field("config", run.config_file).field("system", run.system.name).field("model", run.config.model.name);
-    json.field("batching", sim::to_string(run.config.batching)).field("tensor_parallel_size", run.config.tp);
-    json.field("pipeline_parallel_size", run.config.pp);
-    json.field("capacity_policy", sim::to_string(run.config.capacity));
-    json.field("kernel_gap_s", run.config.launch.gap_s).field("cuda_graphs", run.config.launch.cuda_graphs);
+    write_serving_policy_fields(run.config, json);
+    json.field("tensor_parallel_size", run.config.tp).field("pipeline_parallel_size", run.config.pp);
     write_serving_fields(run.report, json);
     json.end_object();
     out << "\n";

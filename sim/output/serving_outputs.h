@@ -11,6 +11,8 @@
 namespace suanli::output {
 
 void write_serving_fields(const sim::ServingReport& report, JsonWriter& json);
+// How the engine schedules and launches: batching, capacity policy, kernel launch.
+void write_serving_policy_fields(const sim::ServingConfig& config, JsonWriter& json);
 
 struct ServingContext {
   const std::string& config_file;

@@ -4,8 +4,8 @@
 namespace suanli::sim {
 
 // Per-kernel gap of eager launches, fitted by `build/bin/serving_error_table --fit`
-// on the first-token latencies marked fit in validation/reference/serving_latency.csv
-// (TensorRT-LLM 0.5, batch 1); the other rows of that table are held out.
+// on the first-token latencies marked fit_gap in validation/reference/serving_latency.csv
+// (TensorRT-LLM 0.5, batch 1, 128 tokens); rows marked test are held out.
 constexpr double kFittedKernelGapSeconds = 11.4e-6;
 
 struct KernelLaunch {

@@ -38,6 +38,12 @@ int position_in_chunk(const ModelSpec& m, const ParallelLayout& l, int layer) {
   return layer < in_longer ? layer % (base + 1) : (layer - in_longer) % base;
 }
 
+// Whether a recomputed layer begins a checkpointed group, whose input it stores:
+// the first layer of each uniform group, every layer of a block.
+bool starts_recompute_group(const ModelSpec& m, const ParallelLayout& l, int layer) {
+  return l.recompute_method == RecomputeMethod::kBlock || position_in_chunk(m, l, layer) % l.recompute_layers == 0;
+}
+
 // What a layer keeps when it is not recomputed in full.
 double stored_activation_bytes(const ModelSpec& m, const ParallelLayout& l, int layer) {
   const double s = static_cast<double>(sequence(m, l)), b = static_cast<double>(l.micro_batch);
@@ -70,11 +76,9 @@ bool recomputes_layer(const ModelSpec& m, const ParallelLayout& l, int layer) {
 
 double layer_activation_bytes(const ModelSpec& m, const ParallelLayout& l, int layer) {
   if (!recomputes_layer(m, l, layer)) return stored_activation_bytes(m, l, layer);
-  // A recomputed group keeps only its input: the first layer of each uniform group,
-  // every recomputed layer of a block.
-  const bool keeps_input = l.recompute_method == RecomputeMethod::kBlock || position_in_chunk(m, l, layer) % l.recompute_layers == 0;
+  // A recomputed group keeps only its input.
   const double sbh = static_cast<double>(sequence(m, l)) * l.micro_batch * m.hidden;
-  return keeps_input ? 2 * sbh / (l.sequence_parallel ? l.tp : 1) : 0;
+  return starts_recompute_group(m, l, layer) ? 2 * sbh / (l.sequence_parallel ? l.tp : 1) : 0;
 }
 
 double rank_layer_parameters(const ModelSpec& m, const ParallelLayout& l, int layer, bool experts_only) {
@@ -131,8 +135,7 @@ RankMemory rank_memory(const ModelSpec& m, const ParallelLayout& l, int rank) {
     double group = 0;
     for (int layer : chunk_layers(m, l, place.pp, c)) {
       if (!recomputes_layer(m, l, layer)) continue;
-      const bool starts_group = l.recompute_method == RecomputeMethod::kBlock || position_in_chunk(m, l, layer) % l.recompute_layers == 0;
-      if (starts_group) group = 0;
+      if (starts_recompute_group(m, l, layer)) group = 0;
       group += stored_activation_bytes(m, l, layer);
       rebuilt = std::max(rebuilt, group);
     }
