@@ -6,7 +6,7 @@ namespace suanli::sim {
 // Per-kernel gap of eager launches, fitted by `build/bin/serving_error_table --fit`
 // on the first-token latencies marked fit_gap in validation/reference/serving_latency.csv
 // (TensorRT-LLM 0.5, batch 1, 128 tokens); rows marked test are held out.
-constexpr double kFittedKernelGapSeconds = 11.4e-6;
+constexpr double kFittedKernelGapSeconds = 11.0e-6;
 
 struct KernelLaunch {
   // Time the runtime adds to each kernel it launches from the host one at a time:

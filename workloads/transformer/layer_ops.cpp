@@ -33,7 +33,7 @@ void core_attention_forward(RankWriter& w, const Context& c, int layer, char pas
   }
   w.compute(layer_name(pass, layer, "scores"), ComputeKind::kBatchedGemm, s, s, d, heads);
   w.compute(layer_name(pass, layer, "softmax"), ComputeKind::kSoftmax, heads * s, s);
-  w.compute(layer_name(pass, layer, "drop"), ComputeKind::kElementwise, heads * s, s);
+  w.streaming(layer_name(pass, layer, "drop"), ComputeKind::kElementwise, heads * s, s, 2, 1);  // probs in, out + mask
   w.compute(layer_name(pass, layer, "context"), ComputeKind::kBatchedGemm, s, d, s, heads);
 }
 
@@ -50,8 +50,8 @@ void core_attention_backward(RankWriter& w, const Context& c, int layer) {
   if (c.l.recompute == Recompute::kSelective) core_attention_forward(w, c, layer, 'r');
   w.compute(layer_name('b', layer, "contextp"), ComputeKind::kBatchedGemm, s, s, d, heads);  // d(probs) = dO V^T
   w.compute(layer_name('b', layer, "contextv"), ComputeKind::kBatchedGemm, s, d, s, heads);  // dV = P^T dO
-  w.compute(layer_name('b', layer, "drop"), ComputeKind::kElementwise, heads * s, s);
-  w.compute(layer_name('b', layer, "softmax"), ComputeKind::kSoftmax, heads * s, s);
+  w.streaming(layer_name('b', layer, "drop"), ComputeKind::kElementwise, heads * s, s, 2, 1);    // gradient and mask in, gradient out
+  w.streaming(layer_name('b', layer, "softmax"), ComputeKind::kSoftmax, heads * s, s, 3);  // gradient and probs in, gradient out
   w.compute(layer_name('b', layer, "scoresq"), ComputeKind::kBatchedGemm, s, d, s, heads);  // dQ = dS K
   w.compute(layer_name('b', layer, "scoresk"), ComputeKind::kBatchedGemm, s, d, s, heads);  // dK = dS^T Q
 }
@@ -97,7 +97,7 @@ void layer_forward(RankWriter& w, const Context& c, int layer, char pass) {
   core_attention_forward(w, c, layer, pass);
   w.linear(layer_name(pass, layer, "proj"), ComputeKind::kGemm, T, h, m.heads * m.head_dim / t);
   tp_reduce(w, c, layer_name(pass, layer, "rs1"));
-  w.compute(layer_name(pass, layer, "add1"), ComputeKind::kElementwise, local_tokens, h);
+  w.streaming(layer_name(pass, layer, "add1"), ComputeKind::kElementwise, local_tokens, h, 3);  // branch + residual in, sum out
   w.compute(layer_name(pass, layer, "ln2"), ComputeKind::kNorm, local_tokens, h);
   tp_gather(w, c, layer_name(pass, layer, "ag2"));
   const long long up = m.gated_mlp ? 2 : 1;
@@ -121,11 +121,11 @@ void layer_forward(RankWriter& w, const Context& c, int layer, char pass) {
   } else {
     const long long f = m.layer_ffn(layer);
     w.linear(layer_name(pass, layer, "fc1"), ComputeKind::kGemm, T, up * f / t, h);
-    w.compute(layer_name(pass, layer, "act"), ComputeKind::kElementwise, T, f / t);
+    w.streaming(layer_name(pass, layer, "act"), ComputeKind::kElementwise, T, f / t, up + 1);  // gated: gate and up in
     w.linear(layer_name(pass, layer, "fc2"), ComputeKind::kGemm, T, h, f / t);
   }
   tp_reduce(w, c, layer_name(pass, layer, "rs2"));
-  w.compute(layer_name(pass, layer, "add2"), ComputeKind::kElementwise, local_tokens, h);
+  w.streaming(layer_name(pass, layer, "add2"), ComputeKind::kElementwise, local_tokens, h, 3);
 }
 
 void layer_backward(RankWriter& w, const Context& c, int layer) {
@@ -134,7 +134,8 @@ void layer_backward(RankWriter& w, const Context& c, int layer) {
   const long long local_tokens = c.l.sequence_parallel ? T / t : T;
   const long long up = m.gated_mlp ? 2 : 1;
   if (recomputes_layer(m, c.l, layer)) layer_forward(w, c, layer, 'r');  // recompute the layer from its group's stored input
-  w.compute(layer_name('b', layer, "add2"), ComputeKind::kElementwise, local_tokens, h);
+  // The residual stream's gradient sums the branch's and the skip path's.
+  w.streaming(layer_name('b', layer, "add2"), ComputeKind::kElementwise, local_tokens, h, 3);
   tp_gather(w, c, layer_name('b', layer, "ag2"));  // the gradient of a reduce-scatter is an all-gather
   if (m.layer_is_moe(layer)) {
     const auto& e = m.moe;
@@ -156,17 +157,18 @@ void layer_backward(RankWriter& w, const Context& c, int layer) {
   } else {
     const long long f = m.layer_ffn(layer);
     gemm_backward(w, layer, "fc2d", "fc2w", T, h, f / t);
-    w.compute(layer_name('b', layer, "act"), ComputeKind::kElementwise, T, f / t);
+    // Gradient and saved input(s) in, input gradient(s) out.
+    w.streaming(layer_name('b', layer, "act"), ComputeKind::kElementwise, T, f / t, 1 + 2 * up);
     column_parallel_backward(w, c, layer, "fc1d", "fc1w", "ag2in", "rs2", T, up * f / t, h);
   }
   if (m.layer_is_moe(layer)) tp_reduce(w, c, layer_name('b', layer, "rs2"));
-  w.compute(layer_name('b', layer, "ln2"), ComputeKind::kNorm, local_tokens, h);
-  w.compute(layer_name('b', layer, "add1"), ComputeKind::kElementwise, local_tokens, h);
+  w.streaming(layer_name('b', layer, "ln2"), ComputeKind::kNorm, local_tokens, h, 3);  // gradient and saved input in
+  w.streaming(layer_name('b', layer, "add1"), ComputeKind::kElementwise, local_tokens, h, 3);
   tp_gather(w, c, layer_name('b', layer, "ag1"));
   gemm_backward(w, layer, "projd", "projw", T, h, m.heads * m.head_dim / t);
   core_attention_backward(w, c, layer);
   column_parallel_backward(w, c, layer, "qkvd", "qkvw", "ag1in", "rs1", T, m.qkv_width() / t, h);
-  w.compute(layer_name('b', layer, "ln1"), ComputeKind::kNorm, local_tokens, h);
+  w.streaming(layer_name('b', layer, "ln1"), ComputeKind::kNorm, local_tokens, h, 3);
 }
 
 }  // namespace suanli::workload

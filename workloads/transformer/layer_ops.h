@@ -30,11 +30,19 @@ class RankWriter {
   uint64_t linear(std::string name, ComputeKind kind, long long m, long long n, long long k, long long batch = 1,
                   bool cast_input = true) {
     if (linear_dtype_ == "fp8" && cast_input) compute(name + ".cast", ComputeKind::kElementwise, m * batch, k);
-    return add_compute(std::move(name), kind, linear_dtype_, m, n, k, batch, false, {});
+    return add_compute(std::move(name), kind, linear_dtype_, m, n, k, batch, false, {}, 0);
   }
   uint64_t compute(std::string name, ComputeKind kind, long long m, long long n, long long k = 0, long long batch = 1,
                    bool causal = false, std::vector<uint64_t> extra_deps = {}) {
-    return add_compute(std::move(name), kind, dtype_, m, n, k, batch, causal, std::move(extra_deps));
+    return add_compute(std::move(name), kind, dtype_, m, n, k, batch, causal, std::move(extra_deps), 0);
+  }
+  // A memory-bound op over rows x cols elements that moves `tensors` full tensors
+  // (reads plus writes) and `masks` one-byte dropout masks: a residual add reads two
+  // tensors and writes one; a backward reads the gradient and the saved input.
+  uint64_t streaming(std::string name, ComputeKind kind, long long rows, long long cols, int tensors, int masks = 0) {
+    const double elements = static_cast<double>(rows) * cols;
+    return add_compute(std::move(name), kind, dtype_, rows, cols, 0, 1, false, {},
+                       elements * (tensors * dtype_bytes(dtype_) + masks));
   }
   // A collective on the compute stream's path: it waits for the stream and the
   // stream waits for it (tensor-parallel all-reduces, all-to-alls).
@@ -61,13 +69,14 @@ class RankWriter {
 
  private:
   uint64_t add_compute(std::string name, ComputeKind kind, const std::string& dtype, long long m, long long n, long long k,
-                       long long batch, bool causal, std::vector<uint64_t> extra_deps) {
+                       long long batch, bool causal, std::vector<uint64_t> extra_deps, double bytes) {
     Node node = base(std::move(name), std::move(extra_deps));
     node.type = NodeType::kCompute;
     node.compute.kind = kind;
     node.compute.dtype = dtype;
     node.compute.m = m, node.compute.n = n, node.compute.k = k, node.compute.batch = batch;
     node.compute.causal = causal;
+    node.compute.bytes = bytes;  // 0: the kind's default traffic
     fill_compute_costs(node.compute);
     if (last_ != kNoNode) node.data_deps.push_back(last_);
     last_ = push(std::move(node));
