@@ -14,7 +14,7 @@ namespace suanli::validation {
 namespace {
 
 enum Column { kId, kModel, kGpu, kGpus, kTp, kPp, kDp, kVpp, kMicro, kGlobal, kSeq, kSp, kRecompute, kTflops, kIteration,
-              kMfu, kSource, kNotes, kRole, kColumns };
+              kMfu, kSource, kNotes, kRole, kGradReduce, kColumns };
 
 bool starts_with(const std::string& text, const char* prefix) { return text.rfind(prefix, 0) == 0; }
 
@@ -52,6 +52,11 @@ std::vector<TrainingCase> read_training_cases(const std::string& file) {
     const bool early_megatron = starts_with(t.source, "S1") || starts_with(t.source, "S2");
     l.flash_attention = !early_megatron;
     l.zero = l.dp > 1 && !starts_with(t.source, "S1") ? 1 : 0;
+    // Megatron-Core's DDP reduces gradient buckets while backward runs; the 2021
+    // code's "local" DDP all-reduced the whole gradient buffer after it.
+    if (c[kGradReduce] == "after_backward") l.overlap_grad_reduce = false;
+    else if (!c[kGradReduce].empty() && c[kGradReduce] != "overlap")
+      throw InputError(file, where + ", column grad_reduce", "expected overlap, after_backward or empty, got '" + c[kGradReduce] + "'");
     if (!std::isnan(real(kIteration, "measured_iteration_s"))) t.metric = "iteration_s", t.measured = real(kIteration, "");
     else if (!std::isnan(real(kMfu, "measured_mfu"))) t.metric = "mfu", t.measured = real(kMfu, "");
     else t.metric = "tflops/gpu", t.measured = real(kTflops, "measured_tflops_per_gpu");

@@ -1,5 +1,7 @@
 #include "sim/config/run_config.h"
 
+#include "sim/core/training_run.h"
+
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -51,6 +53,7 @@ workload::TrainingWorkload training_job(YamlFields fields, int devices) {
   options.values = read_options(fields, workload::megatron_option_help(), "training");
   const auto model = workload::model_from_options(options);
   const auto layout = workload::layout_from_options(options, model, devices);
+  sim::check_host_memory(model, layout, fields.file(), options.field("global-batch-size"));
   return workload::generate_training(model, layout, fields.file());
 }
 

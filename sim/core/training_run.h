@@ -26,6 +26,11 @@ struct TrainingReport {
 // needed and what is there).
 TrainingReport run_training(const workload::ModelSpec& model, const workload::ParallelLayout& layout,
                             const SystemSpec& system, const std::string& source);
+// Throws InputError on `source` and `field` (the global batch option) when simulating
+// the layout would take more of this machine's memory than it can spare, before any
+// graph is built; run_training calls it.
+void check_host_memory(const workload::ModelSpec& model, const workload::ParallelLayout& layout, const std::string& source,
+                       const std::string& field);
 // The same for a workload already generated (a run config's `training:` section).
 // Without op records (options.record_ops false) the breakdown stays empty.
 TrainingReport simulate_training(workload::TrainingWorkload job, const SystemSpec& system, const RunOptions& options = {});

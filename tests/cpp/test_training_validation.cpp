@@ -70,11 +70,15 @@ TEST_CASE("a lower sustained compute fraction slows training, a higher one speed
 TEST_CASE("the training reference reader names the line and column of a bad row", "[validation][training]") {
   const std::string header =
       "id,model,gpu,gpus,tp,pp,dp,vpp,micro_batch,global_batch,seq_length,sequence_parallel,recompute,"
-      "measured_tflops_per_gpu,measured_iteration_s,measured_mfu,source,notes,role\n";
+      "measured_tflops_per_gpu,measured_iteration_s,measured_mfu,source,notes,role,grad_reduce\n";
   const auto bad_number = test::write_scratch(
-      "bad-training.csv", header + "x,gpt3-22b,a100-sxm4-80gb,8,eight,1,1,,4,4,2048,true,selective,,1.1,,S2,n,fit\n");
+      "bad-training.csv", header + "x,gpt3-22b,a100-sxm4-80gb,8,eight,1,1,,4,4,2048,true,selective,,1.1,,S2,n,fit,\n");
   CHECK_THROWS_WITH(validation::read_training_cases(bad_number), Catch::Contains("line 2, column tp"));
   const auto bad_role = test::write_scratch(
-      "bad-training-role.csv", header + "x,gpt3-22b,a100-sxm4-80gb,8,8,1,1,,4,4,2048,true,selective,,1.1,,S2,n,train\n");
+      "bad-training-role.csv", header + "x,gpt3-22b,a100-sxm4-80gb,8,8,1,1,,4,4,2048,true,selective,,1.1,,S2,n,train,\n");
   CHECK_THROWS_WITH(validation::read_training_cases(bad_role), Catch::Contains("expected fit or test"));
+  const auto bad_reduce = test::write_scratch(
+      "bad-training-reduce.csv", header + "x,gpt3-22b,a100-sxm4-80gb,8,8,1,1,,4,4,2048,true,selective,,1.1,,S2,n,fit,later\n");
+  CHECK_THROWS_WITH(validation::read_training_cases(bad_reduce),
+                    Catch::Contains("line 2, column grad_reduce") && Catch::Contains("after_backward"));
 }

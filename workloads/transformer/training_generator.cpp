@@ -131,6 +131,16 @@ Graph rank_graph(const ModelSpec& m, const ParallelLayout& l, int rank, const Ra
   return g;
 }
 
+bool mirrors_replicas(const ParallelLayout& l) { return l.mirror_replicas && l.dp > l.ep; }
+
+// The rank whose graph rank `r` runs: itself, or with mirrored replicas the one
+// replica of its expert-parallel group that is simulated.
+int simulated_rank(const ParallelLayout& l, int r) {
+  if (!mirrors_replicas(l)) return r;
+  const RankPlace place = place_of(l, r);
+  return rank_of(l, place.tp, place.dp % l.ep, place.pp);
+}
+
 }  // namespace
 
 double forward_flops_per_token(const ModelSpec& m, long long seq) {
@@ -150,6 +160,22 @@ double forward_flops_per_token(const ModelSpec& m, long long seq) {
   return flops + 2 * h * m.vocab;  // output layer
 }
 
+double estimated_node_count(const ModelSpec& m, const ParallelLayout& l) {
+  double simulated = 0;
+  for (int r = 0; r < l.world(); ++r) simulated += simulated_rank(l, r) == r;
+  auto nodes_with = [&](long long microbatches) {
+    ParallelLayout cut = l;
+    cut.global_batch = microbatches * l.micro_batch * l.dp;
+    return static_cast<double>(rank_graph(m, cut, 0, rank_memory(m, cut, 0)).nodes.size());
+  };
+  // A rank's graph grows linearly with the micro-batches past the pipeline's
+  // warm-up, so two short graphs give the long one without building it.
+  const long long few = l.pp, m_all = l.microbatches();
+  if (m_all <= 2 * few) return simulated * nodes_with(m_all);
+  const double first = nodes_with(few), second = nodes_with(2 * few);
+  return simulated * (first + (second - first) / few * (m_all - few));
+}
+
 TrainingWorkload generate_training(const ModelSpec& m, const ParallelLayout& l, const std::string& source) {
   check_layout(m, l, l.world(), source);
   TrainingWorkload out;
@@ -160,11 +186,10 @@ TrainingWorkload generate_training(const ModelSpec& m, const ParallelLayout& l, 
   out.workload.source = source;
   const long long seq = l.seq_length > 0 ? l.seq_length : m.seq_length;
   out.model_flops = 3 * forward_flops_per_token(m, seq) * static_cast<double>(l.global_batch) * seq;
-  if (l.mirror_replicas && l.dp > l.ep) out.workload.mirror_of.assign(l.world(), -1);
+  if (mirrors_replicas(l)) out.workload.mirror_of.assign(l.world(), -1);
   for (int r = 0; r < l.world(); ++r) {
-    const RankPlace place = place_of(l, r);
-    const int model = rank_of(l, place.tp, place.dp % l.ep, place.pp);
-    if (!out.workload.mirror_of.empty() && model != r) {
+    const int model = simulated_rank(l, r);
+    if (model != r) {
       out.workload.mirror_of[r] = model;
       out.memory.push_back(out.memory[model]);
       Graph empty;

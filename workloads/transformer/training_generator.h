@@ -28,6 +28,11 @@ struct TrainingWorkload {
 // optimizer; compute ops are "f<layer>." and "b<layer>." (forward, backward).
 TrainingWorkload generate_training(const ModelSpec& model, const ParallelLayout& layout, const std::string& source);
 
+// Nodes the per-rank graphs of generate_training would hold: the first rank's graph
+// times the ranks simulated (mirrored data-parallel replicas hold none). Builds only
+// that one graph, so a caller can refuse a layout too large to simulate.
+double estimated_node_count(const ModelSpec& model, const ParallelLayout& layout);
+
 // Forward FLOPs of one token through the model as Megatron counts them (no
 // causal halving), for a sequence of `seq` tokens.
 double forward_flops_per_token(const ModelSpec& model, long long seq);
