@@ -22,6 +22,8 @@ PACKAGES=(
   protobuf-compiler    # workload format
   libhdf5-dev          # results.h5
   libyaml-cpp-dev      # configs and presets
+  nlohmann-json3-dev   # PyTorch profiler (Kineto) traces
+  zlib1g-dev           # .json.gz traces
   catch2               # C++ tests
   pybind11-dev         # Python module
   python3-dev          # Python module

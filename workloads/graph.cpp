@@ -110,6 +110,7 @@ std::string kind_name(const Node& node) {
     case NodeType::kCompute: return to_string(node.compute.kind);
     case NodeType::kMemory: return "copy";
     case NodeType::kCommunication: return to_string(node.comm.kind);
+    case NodeType::kHost: return "host";
   }
   return "?";
 }

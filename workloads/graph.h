@@ -8,7 +8,9 @@
 
 namespace suanli::workload {
 
-enum class NodeType : uint8_t { kCompute, kMemory, kCommunication };
+// kHost: a call on a host (CPU) thread that gates the device's work, as a CUDA
+// runtime call in a profiler trace; it takes its measured duration.
+enum class NodeType : uint8_t { kCompute, kMemory, kCommunication, kHost };
 
 enum class ComputeKind : uint8_t {
   kGemm, kBatchedGemm, kAttention, kElementwise, kNorm, kSoftmax, kReduction, kEmbedding, kOptimizer

@@ -12,5 +12,6 @@ int presets_command(const std::vector<std::string>& args);
 int collective_command(const std::vector<std::string>& args);
 int train_command(const std::vector<std::string>& args);
 int serve_command(const std::vector<std::string>& args);
+int replay_command(const std::vector<std::string>& args);
 
 }  // namespace suanli::cli

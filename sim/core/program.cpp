@@ -3,7 +3,7 @@
 namespace suanli::sim {
 
 const char* engine_name(int engine) {
-  static const char* names[] = {"matrix", "vector", "copy", "comm"};
+  static const char* names[] = {"matrix", "vector", "copy", "host", "comm"};
   return engine >= 0 && engine < kEngineCount ? names[engine] : "?";
 }
 

@@ -9,7 +9,8 @@
 
 namespace suanli::sim {
 
-enum Engine : uint8_t { kMatrixEngine = 0, kVectorEngine, kCopyEngine, kCommEngine, kEngineCount };
+// kHostEngine runs a rank's host calls (CUDA runtime calls replayed from a trace).
+enum Engine : uint8_t { kMatrixEngine = 0, kVectorEngine, kCopyEngine, kHostEngine, kCommEngine, kEngineCount };
 // The comm engine runs one stream per communicator (as NCCL does), so a data-parallel
 // all-reduce never holds up a tensor-parallel one queued behind it. A rank with more
 // communicators than streams shares them round-robin.

@@ -21,6 +21,7 @@ uint8_t engine_for(const Node& node) {
   switch (node.type) {
     case NodeType::kMemory: return kCopyEngine;
     case NodeType::kCommunication: return kCommEngine;
+    case NodeType::kHost: return kHostEngine;
     case NodeType::kCompute: break;
   }
   switch (node.compute.kind) {
@@ -268,6 +269,11 @@ BuiltPrograms build_programs(const workload::Workload& workload, const std::vect
         continue;
       }
 
+      if (node.type == NodeType::kHost) {  // a host call has no device cost: only its measured time
+        if (op.measured_s < 0)
+          throw InputError(origin, node_field(graph, node), "a host call needs a measured duration");
+        continue;
+      }
       models::OpCost cost;
       try {
         const CostKey key = cost_key(node);

@@ -35,7 +35,7 @@ TimeBreakdown time_breakdown(const workload::Workload& workload, const RunResult
   };
   std::vector<Edge> edges;
   for (const auto& op : result.ops) {
-    if (op.device != device || op.end_s <= op.start_s) continue;
+    if (op.device != device || op.end_s <= op.start_s || op.engine == kHostEngine) continue;  // device time only
     const int c = category_of(workload.graphs[device].nodes[op.op], op.engine);
     edges.push_back({op.start_s, c, +1});
     edges.push_back({op.end_s, c, -1});

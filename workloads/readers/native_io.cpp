@@ -95,8 +95,11 @@ Node node_from_proto(const proto::Node& in, const std::string& file, const std::
       node.comm.group_name = c.group_name();
       break;
     }
+    case proto::Node::kHost:
+      node.type = NodeType::kHost;
+      break;
     default:
-      throw InputError(file, field, "node has no op (expected compute, memory or communication)");
+      throw InputError(file, field, "node has no op (expected compute, memory, communication or host)");
   }
   node.data_deps.assign(in.data_deps().begin(), in.data_deps().end());
   node.ctrl_deps.assign(in.ctrl_deps().begin(), in.ctrl_deps().end());
@@ -141,6 +144,9 @@ void node_to_proto(const Node& node, proto::Node& out) {
       c->set_group_name(node.comm.group_name);
       break;
     }
+    case NodeType::kHost:
+      out.mutable_host();
+      break;
   }
   for (uint64_t id : node.data_deps) out.add_data_deps(id);
   for (uint64_t id : node.ctrl_deps) out.add_ctrl_deps(id);
