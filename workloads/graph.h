@@ -56,6 +56,7 @@ struct Node {
   std::vector<uint64_t> data_deps;  // node ids
   std::vector<uint64_t> ctrl_deps;  // node ids
   std::optional<uint64_t> measured_duration_ps;
+  std::optional<uint64_t> measured_start_ps;  // from a trace: when it started, from the trace's first event
   double alloc_bytes = 0;
   double free_bytes = 0;
 };

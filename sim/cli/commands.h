@@ -13,5 +13,6 @@ int collective_command(const std::vector<std::string>& args);
 int train_command(const std::vector<std::string>& args);
 int serve_command(const std::vector<std::string>& args);
 int replay_command(const std::vector<std::string>& args);
+int convert_command(const std::vector<std::string>& args);
 
 }  // namespace suanli::cli

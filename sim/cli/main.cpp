@@ -24,6 +24,7 @@ const char* kUsage =
     "  train --system PRESET ...   one training iteration from Megatron-LM's options\n"
     "  serve --system PRESET ...   an inference engine under a request stream, with vLLM's options\n"
     "  replay TRACE... --system P  replay PyTorch profiler traces, measured or modelled on a system\n"
+    "  convert IN... --to FMT OUT  convert traces to a native workload or to Chakra traces\n"
     "  presets                     list chip and system presets with their headline numbers\n"
     "\n"
     "Run 'suanli COMMAND --help' for the options of a command.\n";
@@ -46,6 +47,7 @@ int sc_main(int argc, char* argv[]) {
     if (command == "train") return suanli::cli::train_command(args);
     if (command == "serve") return suanli::cli::serve_command(args);
     if (command == "replay") return suanli::cli::replay_command(args);
+    if (command == "convert") return suanli::cli::convert_command(args);
     std::cerr << "suanli: unknown command '" << command << "'\n\n" << kUsage;
     return 2;
   } catch (const suanli::cli::UsageError& e) {

@@ -83,7 +83,8 @@ void print_text(const sim::ReplayReport& report, const std::string& system, cons
 
 int replay_command(const std::vector<std::string>& argv) {
   Args args("replay", "TRACE... --system PRESET [--durations measured|modelled] [--out DIR] [--json]",
-            "Replay PyTorch profiler traces (one .json or .json.gz per rank). 'measured' runs every\n"
+            "Replay traces of a real run, one per rank: PyTorch profiler traces (.json, .json.gz)\n"
+            "or Chakra execution traces (NAME.RANK.et). 'measured' runs every\n"
             "device op for its recorded time and lets the dependencies decide the rest; 'modelled'\n"
             "prices ops on the system's chips and network to predict the same job there. Prints the\n"
             "GPU-busy span per rank (first kernel start to last kernel end), measured against\n"

@@ -50,7 +50,11 @@ void model_durations(ReplayReport& report, const SystemSpec& system) {
         case NodeType::kHost: continue;  // the host is the traced one
         case NodeType::kMemory: priced = node.memory.bytes > 0; break;
         case NodeType::kCommunication: priced = report.trace.collectives_matched && node.comm.bytes > 0; break;
-        case NodeType::kCompute: priced = node.compute.m > 0 && node.compute.n > 0 && node.compute.k > 0; break;
+        case NodeType::kCompute: {  // shapes, or the FLOPs and bytes a trace recorded
+          const auto& c = node.compute;
+          priced = (c.m > 0 && c.n > 0 && c.k > 0) || c.flops > 0 || c.bytes > 0;
+          break;
+        }
       }
       if (priced) {
         node.measured_duration_ps.reset();
@@ -136,7 +140,7 @@ std::vector<std::string> critical_path(const RunResult& run, const workload::Wor
 
 ReplayReport replay_traces(const std::vector<std::string>& files, const SystemSpec& system, Durations durations) {
   ReplayReport report;
-  report.trace = workload::read_kineto_traces(files);
+  report.trace = workload::read_traces(files);
   report.warnings = report.trace.warnings;
   const auto& w = report.trace.workload;
   if (system.devices.size() != w.graphs.size())

@@ -1,5 +1,5 @@
 #pragma once
-// Replaying PyTorch profiler traces: every device op at its measured duration (the
+// Replaying traces of real runs (PyTorch profiler or Chakra): every device op at its measured duration (the
 // dependencies decide the rest, which should reproduce the traced run), or modelled
 // on a system (what the same job would take there), and the two compared per rank
 // and per kernel class.
@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "sim/core/simulation.h"
-#include "workloads/readers/kineto_reader.h"
+#include "workloads/readers/trace_workload.h"
 
 namespace suanli::sim {
 
@@ -23,7 +23,7 @@ struct ReplayRank {
 };
 
 struct ReplayReport {
-  workload::KinetoWorkload trace;
+  workload::TraceWorkload trace;
   RunResult run;
   std::vector<ReplayRank> ranks;
   // Modelled mode: device ops priced by the chip model (shapes known), scaled from

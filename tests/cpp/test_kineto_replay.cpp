@@ -12,6 +12,7 @@
 #include "sim/config/system_loader.h"
 #include "sim/core/replay_run.h"
 #include "test_support.h"
+#include "workloads/readers/chakra_reader.h"
 #include "workloads/readers/kineto_reader.h"
 
 using namespace suanli;
@@ -174,4 +175,64 @@ TEST_CASE("Bad traces give errors naming the file, and skipped events are report
   const auto read = workload::read_kineto_traces({with_odd});
   REQUIRE(read.warnings.size() == 1);
   CHECK_THAT(read.warnings[0], Catch::Contains("odd.json") && Catch::Contains("1 events of category 'mystery'"));
+}
+
+TEST_CASE("Chakra execution traces: converted from a profiler trace they replay to the same spans", "[replay][chakra]") {
+  const auto kineto = workload::read_kineto_traces(kBothRanks);
+  const std::string prefix = (test::scratch_dir() / "step").string();
+  workload::write_chakra_traces(kineto.workload, prefix);
+  const std::vector<std::string> et = {prefix + ".0.et", prefix + ".1.et"};
+  const auto from_kineto = sim::replay_traces(kBothRanks, preset_system("dgx-a100", 2), sim::Durations::kMeasured);
+  const auto from_chakra = sim::replay_traces(et, preset_system("dgx-a100", 2), sim::Durations::kMeasured);
+  REQUIRE(from_chakra.ranks.size() == 2);
+  for (int r = 0; r < 2; ++r) {
+    // Chakra keeps whole microseconds.
+    CHECK(from_chakra.ranks[r].measured_span_s == Approx(from_kineto.ranks[r].measured_span_s).margin(2e-6));
+    CHECK(from_chakra.ranks[r].predicted_span_s == Approx(from_kineto.ranks[r].predicted_span_s).epsilon(0.01));
+    CHECK(class_s(from_chakra.ranks[r], KernelClass::kGemm, false) == Approx(class_s(from_kineto.ranks[r], KernelClass::kGemm, false)).epsilon(0.01));
+  }
+  const auto& nccl = *find_node(from_chakra.trace.workload.graphs[1], "ncclDevKernel_AllReduce");
+  CHECK(nccl.comm.kind == workload::Collective::kAllReduce);
+  CHECK(nccl.comm.bytes == Approx(16777216.0 * 2));
+  CHECK(nccl.comm.group == std::vector<int>{0, 1});
+}
+
+TEST_CASE("A generated training step written as Chakra traces simulates as the original", "[replay][chakra]") {
+  // Two pipeline stages with tensor parallelism: compute, collectives and sends.
+  const auto job = test::workload_from_yaml(R"(
+ranks:
+  - ops:
+    - {name: mm, kind: gemm, shape: [4096, 4096, 4096]}
+    - {name: ar, kind: all_reduce, bytes: 64MiB, group: [0, 1], deps: [mm]}
+    - {name: send, kind: send, bytes: 32MiB, peer: 1, deps: [ar]}
+  - ops:
+    - {name: mm, kind: gemm, shape: [4096, 4096, 4096]}
+    - {name: ar, kind: all_reduce, bytes: 64MiB, group: [0, 1], deps: [mm]}
+    - {name: recv, kind: recv, bytes: 32MiB, peer: 0, deps: [ar]}
+    - {name: norm, kind: norm, shape: [8192, 4096], deps: [recv]}
+)");
+  const std::string prefix = (test::scratch_dir() / "generated").string();
+  workload::write_chakra_traces(job, prefix);
+  const auto back = workload::read_chakra_traces({prefix + ".0.et", prefix + ".1.et"});
+  const auto system = preset_system("dgx-a100", 2);
+  const auto original = sim::simulate(job, system);
+  const auto replayed = sim::simulate(back.workload, system);
+  CHECK(replayed.makespan_s == Approx(original.makespan_s).epsilon(1e-6));
+}
+
+TEST_CASE("Bad Chakra traces give errors naming the file and node", "[replay][chakra][bad-input]") {
+  const auto kineto = workload::read_kineto_traces({kDir + "rank0.json"});
+  const std::string prefix = (test::scratch_dir() / "one").string();
+  workload::write_chakra_traces(kineto.workload, prefix);
+  const std::string good = slurp(prefix + ".0.et");
+  const auto cut = test::write_scratch("cut.0.et", good.substr(0, good.size() - 7));
+  CHECK_THROWS_WITH(workload::read_chakra_traces({cut}), Catch::Contains("cut.0.et") && Catch::Contains("truncated"));
+  const auto empty = test::write_scratch("empty.0.et", "");
+  CHECK_THROWS_WITH(workload::read_chakra_traces({empty}), Catch::Contains("empty.0.et") && Catch::Contains("metadata"));
+  const auto noise = test::write_scratch("noise.0.et", std::string("\x05hello world, not a protobuf at all", 34));
+  CHECK_THROWS_WITH(workload::read_chakra_traces({noise}), Catch::Contains("noise.0.et"));
+  // Several files need NAME.RANK.et names, each rank once.
+  const auto unnamed = test::write_scratch("unnamed.et", good);
+  CHECK_THROWS_WITH(workload::read_chakra_traces({prefix + ".0.et", unnamed}), Catch::Contains("NAME.RANK.et"));
+  CHECK_THROWS_WITH(workload::read_traces({prefix + ".0.et", kDir + "rank1.json"}), Catch::Contains("not both"));
 }

@@ -10,6 +10,7 @@
 
 #include "sim/base/error.h"
 #include "workloads/op_math.h"
+#include "workloads/readers/kernel_names.h"
 
 namespace suanli::workload {
 namespace {
@@ -230,30 +231,8 @@ RankEvents parse_file(const std::string& file) {
   return out;
 }
 
-Collective collective_kind(const std::string& name) {
-  const std::string n = lower(name);
-  if (contains(n, "allreduce") || contains(n, "all_reduce")) return Collective::kAllReduce;
-  if (contains(n, "allgather") || contains(n, "all_gather")) return Collective::kAllGather;
-  if (contains(n, "reducescatter") || contains(n, "reduce_scatter")) return Collective::kReduceScatter;
-  if (contains(n, "alltoall") || contains(n, "all_to_all")) return Collective::kAllToAll;
-  if (contains(n, "broadcast")) return Collective::kBroadcast;
-  if (contains(n, "reduce")) return Collective::kReduce;
-  if (contains(n, "sendrecv") || contains(n, "send") || contains(n, "recv")) return Collective::kSend;
-  return Collective::kAllReduce;
-}
 
-bool is_nccl(const std::string& name) { return lower(name).rfind("nccl", 0) == 0; }
 
-ComputeKind compute_kind(const std::string& name) {
-  const std::string n = lower(name);
-  if (contains(n, "flash") || contains(n, "fmha") || contains(n, "attention") || contains(n, "attn")) return ComputeKind::kAttention;
-  if (contains(n, "gemm") || contains(n, "cutlass") || contains(n, "cublas") || contains(n, "xmma") || contains(n, "wgmma"))
-    return ComputeKind::kGemm;
-  if (contains(n, "softmax")) return ComputeKind::kSoftmax;
-  if (contains(n, "norm")) return ComputeKind::kNorm;
-  if (contains(n, "reduce")) return ComputeKind::kReduction;
-  return ComputeKind::kElementwise;
-}
 
 // m, n, k (and batch) of a matrix op from its CPU op's input shapes.
 void set_gemm_shape(ComputeInfo& c, const CpuOp& op) {
@@ -296,8 +275,7 @@ bool blocks_host(const std::string& call) {
   return contains(call, "Synchronize") || call == "cudaMemcpy" || call == "cuMemcpy" || call == "cudaMemcpy2D";
 }
 
-Graph build_graph(const RankEvents& ev, int rank, int world, bool match_collectives, KinetoRank& summary,
-                  std::map<std::pair<std::string, long>, double>& shortest, std::vector<std::pair<uint64_t, std::pair<std::string, long>>>& comm_nodes) {
+Graph build_graph(const RankEvents& ev, int rank, int world, bool match_collectives, TraceRank& summary) {
   Graph g;
   g.rank = rank;
   auto add = [&](Node node) {
@@ -315,6 +293,7 @@ Graph build_graph(const RankEvents& ev, int rank, int world, bool match_collecti
   std::map<long long, std::vector<const RuntimeEvent*>> threads;
   double t0 = std::numeric_limits<double>::infinity();
   for (const auto& r : ev.runtime) threads[r.tid].push_back(&r), t0 = std::min(t0, r.ts_us);
+  for (const auto& d : ev.device) t0 = std::min(t0, d.ts_us);  // the trace's first event: time zero of measured starts
   std::map<long long, uint64_t> launch_of;  // correlation -> host node
   struct Blocking {
     uint64_t node;
@@ -360,13 +339,12 @@ Graph build_graph(const RankEvents& ev, int rank, int world, bool match_collecti
     std::sort(list.waits.begin(), list.waits.end(), [](const WaitEvent* a, const WaitEvent* b) { return a->ts_us < b->ts_us; });
   std::map<long long, uint64_t> last_on_stream;
   std::map<long long, std::vector<std::pair<long long, uint64_t>>> stream_history;  // stream -> (correlation, node)
-  double first = std::numeric_limits<double>::infinity(), last = -first;
-  std::map<std::string, long> collective_seq;
   for (size_t idx : order) {
     const DeviceEvent& d = ev.device[idx];
     Node node;
     node.name = d.name;
     node.measured_duration_ps = picoseconds(d.dur_us);
+    node.measured_start_ps = picoseconds(d.ts_us - t0);
     const CpuOp* cpu = nullptr;
     if (auto it = ev.cpu_ops.find(d.external); it != ev.cpu_ops.end()) cpu = &it->second;
     if (d.category == "gpu_memcpy") {
@@ -381,9 +359,9 @@ Graph build_graph(const RankEvents& ev, int rank, int world, bool match_collecti
       node.compute.m = 1, node.compute.n = 1;
       fill_compute_costs(node.compute);
       node.compute.bytes = std::isnan(d.bytes) ? 0 : d.bytes;
-    } else if (is_nccl(d.name)) {
+    } else if (names_nccl_kernel(d.name)) {
       node.type = NodeType::kCommunication;
-      node.comm.kind = collective_kind(cpu && !cpu->collective.empty() ? cpu->collective : d.name);
+      node.comm.kind = collective_from_name(cpu && !cpu->collective.empty() ? cpu->collective : d.name);
       const double elements = cpu ? std::max(std::isnan(cpu->in_elements) ? 0 : cpu->in_elements,
                                              std::isnan(cpu->out_elements) ? 0 : cpu->out_elements)
                                   : 0;
@@ -401,7 +379,7 @@ Graph build_graph(const RankEvents& ev, int rank, int world, bool match_collecti
       ++summary.collectives;
     } else {
       node.type = NodeType::kCompute;
-      node.compute.kind = compute_kind(d.name);
+      node.compute.kind = compute_kind_from_name(d.name);
       if (cpu && (node.compute.kind == ComputeKind::kGemm)) set_gemm_shape(node.compute, *cpu);
       fill_compute_costs(node.compute);
     }
@@ -415,19 +393,9 @@ Graph build_graph(const RankEvents& ev, int rank, int world, bool match_collecti
       const uint64_t waited = last_launched_before(stream_history[w.on_stream], w.record_correlation);
       if (waited != UINT64_MAX) node.data_deps.push_back(waited);
     }
-    const KernelClass cls = kernel_class(node);
     const uint64_t id = add(std::move(node));
-    if (g.nodes[id].type == NodeType::kCommunication && match_collectives) {
-      const auto key = std::make_pair(g.nodes[id].comm.group_name + "/" + std::to_string(static_cast<int>(g.nodes[id].comm.kind)),
-                                      collective_seq[g.nodes[id].comm.group_name]++);
-      auto [it, fresh] = shortest.try_emplace(key, d.dur_us);
-      if (!fresh) it->second = std::min(it->second, d.dur_us);
-      comm_nodes.push_back({id, key});
-    }
     last_on_stream[d.stream] = id;
     stream_history[d.stream].push_back({d.correlation, id});
-    summary.class_busy_s[static_cast<int>(cls)] += d.dur_us * 1e-6;
-    first = std::min(first, d.ts_us), last = std::max(last, d.ts_us + d.dur_us);
     ++summary.device_ops;
   }
   // A synchronising host call waits for what every stream had been given before it.
@@ -436,50 +404,13 @@ Graph build_graph(const RankEvents& ev, int rank, int world, bool match_collecti
       const uint64_t waited = last_launched_before(history, b.correlation);
       if (waited != UINT64_MAX) g.nodes[b.node].data_deps.push_back(waited);
     }
-  summary.measured_span_s = (last - first) * 1e-6;
-  std::vector<std::pair<double, double>> busy;
-  for (const auto& d : ev.device) busy.push_back({d.ts_us, d.ts_us + d.dur_us});
-  std::sort(busy.begin(), busy.end());
-  double covered = 0, until = first;
-  for (const auto& [s, e] : busy) {
-    if (e <= until) continue;
-    covered += e - std::max(s, until);
-    until = e;
-  }
-  summary.measured_idle_s = (last - first - covered) * 1e-6;
+  summarise_traced_ops(g, summary);
   return g;
 }
 
 }  // namespace
 
-const char* to_string(KernelClass c) {
-  switch (c) {
-    case KernelClass::kGemm: return "gemm";
-    case KernelClass::kAttention: return "attention";
-    case KernelClass::kElementwise: return "elementwise/norm";
-    case KernelClass::kMemoryCopy: return "memory copy";
-    case KernelClass::kCommunication: return "communication";
-    case KernelClass::kCount: break;
-  }
-  return "?";
-}
-
-KernelClass kernel_class(const Node& node) {
-  switch (node.type) {
-    case NodeType::kMemory: return KernelClass::kMemoryCopy;
-    case NodeType::kCommunication: return KernelClass::kCommunication;
-    case NodeType::kHost:
-    case NodeType::kCompute: break;
-  }
-  switch (node.compute.kind) {
-    case ComputeKind::kGemm:
-    case ComputeKind::kBatchedGemm: return KernelClass::kGemm;
-    case ComputeKind::kAttention: return KernelClass::kAttention;
-    default: return KernelClass::kElementwise;
-  }
-}
-
-KinetoWorkload read_kineto_traces(const std::vector<std::string>& files) {
+TraceWorkload read_kineto_traces(const std::vector<std::string>& files) {
   if (files.empty()) throw InputError("", "traces", "no trace files given");
   std::vector<RankEvents> parsed;
   for (const auto& f : files) parsed.push_back(parse_file(f));
@@ -496,28 +427,24 @@ KinetoWorkload read_kineto_traces(const std::vector<std::string>& files) {
     if (file_of[r] >= 0) throw InputError(files[i], "distributedInfo.rank", "rank " + std::to_string(r) + " also in " + files[file_of[r]]);
     file_of[r] = i;
   }
-  KinetoWorkload out;
+  TraceWorkload out;
   out.collectives_matched = world > 1;
   out.workload.name = "PyTorch profiler trace" + std::string(world > 1 ? "s" : "");
   out.workload.source = files.front();
-  std::map<std::pair<std::string, long>, double> shortest;
-  std::vector<std::vector<std::pair<uint64_t, std::pair<std::string, long>>>> comm_nodes(world);
   for (int r = 0; r < world; ++r) {
     const RankEvents& ev = parsed[file_of[r]];
     if (world > 1 && ev.world > 0 && ev.world != world)
       out.warnings.push_back(files[file_of[r]] + ": distributedInfo.world_size is " + std::to_string(ev.world) + " but " +
                              std::to_string(world) + " traces were given; collectives are matched among these ranks only");
-    KinetoRank summary;
+    TraceRank summary;
     summary.file = files[file_of[r]];
     summary.device_name = ev.device_name;
-    out.workload.graphs.push_back(build_graph(ev, r, world, out.collectives_matched, summary, shortest, comm_nodes[r]));
+    out.workload.graphs.push_back(build_graph(ev, r, world, out.collectives_matched, summary));
     for (const auto& [what, count] : ev.skipped)
       out.warnings.push_back(summary.file + ": skipped " + std::to_string(count) + " events of " + what);
     out.ranks.push_back(std::move(summary));
   }
-  // Each collective takes the shortest duration a member measured: the others waited for it.
-  for (int r = 0; r < world; ++r)
-    for (const auto& [id, key] : comm_nodes[r]) out.workload.graphs[r].nodes[id].measured_duration_ps = picoseconds(shortest[key]);
+  if (out.collectives_matched) use_shortest_collective_durations(out.workload);
   return out;
 }
 

@@ -104,6 +104,7 @@ Node node_from_proto(const proto::Node& in, const std::string& file, const std::
   node.data_deps.assign(in.data_deps().begin(), in.data_deps().end());
   node.ctrl_deps.assign(in.ctrl_deps().begin(), in.ctrl_deps().end());
   if (in.has_measured_duration_ps()) node.measured_duration_ps = in.measured_duration_ps();
+  if (in.has_measured_start_ps()) node.measured_start_ps = in.measured_start_ps();
   node.alloc_bytes = in.alloc_bytes();
   node.free_bytes = in.free_bytes();
   return node;
@@ -151,6 +152,7 @@ void node_to_proto(const Node& node, proto::Node& out) {
   for (uint64_t id : node.data_deps) out.add_data_deps(id);
   for (uint64_t id : node.ctrl_deps) out.add_ctrl_deps(id);
   if (node.measured_duration_ps) out.set_measured_duration_ps(*node.measured_duration_ps);
+  if (node.measured_start_ps) out.set_measured_start_ps(*node.measured_start_ps);
   out.set_alloc_bytes(node.alloc_bytes);
   out.set_free_bytes(node.free_bytes);
 }
