@@ -137,9 +137,11 @@ void take_event(RankEvents& out, const json& e) {
     return;
   }
   const std::string lcat = lower(cat);
-  if (lcat == "kernel" || lcat == "gpu_memcpy" || lcat == "gpu_memset") {
+  // Older PyTorch names: "Kernel", "Memcpy", "Memset", "Runtime".
+  if (lcat == "kernel" || lcat == "gpu_memcpy" || lcat == "gpu_memset" || lcat == "memcpy" || lcat == "memset") {
     DeviceEvent d;
-    d.name = text(e, "name"), d.category = lcat;
+    d.name = text(e, "name");
+    d.category = lcat == "memcpy" ? "gpu_memcpy" : lcat == "memset" ? "gpu_memset" : lcat;
     d.ts_us = number(e, "ts"), d.dur_us = number(e, "dur", 0);
     d.stream = static_cast<long long>(number(args, "stream", -1));
     d.correlation = static_cast<long long>(number(args, "correlation", -1));
@@ -150,7 +152,7 @@ void take_event(RankEvents& out, const json& e) {
       return;
     }
     out.device.push_back(std::move(d));
-  } else if (lcat == "cuda_runtime" || lcat == "cuda_driver") {
+  } else if (lcat == "cuda_runtime" || lcat == "cuda_driver" || lcat == "runtime") {
     RuntimeEvent r;
     r.name = text(e, "name");
     r.tid = static_cast<long long>(number(e, "tid", 0));
@@ -160,7 +162,7 @@ void take_event(RankEvents& out, const json& e) {
     out.runtime.push_back(std::move(r));
   } else if (lcat == "cuda_sync") {
     const std::string kind = text(args, "cuda_sync_kind");
-    if (kind == "Wait Event" || text(e, "name") == "Stream Wait Event") {
+    if (kind == "Stream Wait Event" || kind == "Wait Event" || text(e, "name") == "Stream Wait Event") {
       WaitEvent w;
       w.stream = static_cast<long long>(number(args, "stream", -1));
       w.on_stream = static_cast<long long>(number(args, "wait_on_stream", -1));
@@ -169,7 +171,8 @@ void take_event(RankEvents& out, const json& e) {
       out.waits.push_back(w);
     }  // event/stream/context syncs block the host; the runtime calls carry them
   } else if (lcat == "cpu_op" || lcat == "user_annotation" || lcat == "python_function" || lcat == "gpu_user_annotation" ||
-             lcat == "cpu_instant_event" || lcat == "ac2g" || lcat == "trace") {
+             lcat == "cpu_instant_event" || lcat == "ac2g" || lcat == "trace" || lcat == "overhead" || lcat == "fwdbwd" ||
+             lcat == "cuda_event" || lcat == "cuda_profiler_range") {  // host-side context the device graph does not need
     const long long ext = static_cast<long long>(number(args, "External id", -1));
     if (lcat != "cpu_op" || ext < 0) return;
     CpuOp& op = out.cpu_ops[ext];
@@ -390,8 +393,18 @@ Graph build_graph(const RankEvents& ev, int rank, int world, bool match_collecti
     while (pending.next < pending.waits.size() && pending.waits[pending.next]->ts_us <= d.ts_us) {
       const WaitEvent& w = *pending.waits[pending.next++];
       if (w.on_stream == d.stream) continue;
-      const uint64_t waited = last_launched_before(stream_history[w.on_stream], w.record_correlation);
-      if (waited != UINT64_MAX) node.data_deps.push_back(waited);
+      if (w.on_stream >= 0) {
+        const uint64_t waited = last_launched_before(stream_history[w.on_stream], w.record_correlation);
+        if (waited != UINT64_MAX) node.data_deps.push_back(waited);
+        continue;
+      }
+      // Older traces leave the recording stream out (-1): wait for every other stream's
+      // work launched before the record, which includes what the event covered.
+      for (const auto& [stream, history] : stream_history) {
+        if (stream == d.stream) continue;
+        const uint64_t waited = last_launched_before(history, w.record_correlation);
+        if (waited != UINT64_MAX) node.data_deps.push_back(waited);
+      }
     }
     const uint64_t id = add(std::move(node));
     last_on_stream[d.stream] = id;
