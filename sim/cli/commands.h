@@ -14,5 +14,6 @@ int train_command(const std::vector<std::string>& args);
 int serve_command(const std::vector<std::string>& args);
 int replay_command(const std::vector<std::string>& args);
 int convert_command(const std::vector<std::string>& args);
+int sweep_command(const std::vector<std::string>& args);
 
 }  // namespace suanli::cli

@@ -25,6 +25,7 @@ const char* kUsage =
     "  serve --system PRESET ...   an inference engine under a request stream, with vLLM's options\n"
     "  replay TRACE... --system P  replay PyTorch profiler traces, measured or modelled on a system\n"
     "  convert IN... --to FMT OUT  convert traces to a native workload or to Chakra traces\n"
+    "  sweep SWEEP.yaml            a design-space sweep over a run config (runs python3 -m suanli)\n"
     "  presets                     list chip and system presets with their headline numbers\n"
     "\n"
     "Run 'suanli COMMAND --help' for the options of a command.\n";
@@ -48,6 +49,7 @@ int sc_main(int argc, char* argv[]) {
     if (command == "serve") return suanli::cli::serve_command(args);
     if (command == "replay") return suanli::cli::replay_command(args);
     if (command == "convert") return suanli::cli::convert_command(args);
+    if (command == "sweep") return suanli::cli::sweep_command(args);
     std::cerr << "suanli: unknown command '" << command << "'\n\n" << kUsage;
     return 2;
   } catch (const suanli::cli::UsageError& e) {

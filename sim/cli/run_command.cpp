@@ -1,13 +1,13 @@
+#include <filesystem>
+#include <fstream>
 #include <iostream>
-#include <optional>
 
 #include "sim/base/units.h"
 #include "sim/cli/args.h"
 #include "sim/cli/commands.h"
 #include "sim/config/run_config.h"
 #include "sim/core/program.h"
-#include "sim/output/run_outputs.h"
-#include "sim/output/serving_outputs.h"
+#include "sim/output/run_config_outputs.h"
 
 namespace suanli::cli {
 
@@ -23,51 +23,26 @@ int run_command(const std::vector<std::string>& argv) {
   const std::string out_dir = args.require("out");
 
   config::RunConfig config = config::load_run_config(args.positionals()[0]);
-  if (config.serving) {
-    const auto report = sim::run_serving(config.serving->config, config.serving->requests, config.system);
-    const output::ServingContext run{config.file, config.text, config.system, config.serving->config, report};
-    output::write_serving_outputs(run, out_dir);
-    if (args.flag("json")) {
-      output::JsonWriter json(std::cout);
-      json.begin_object();
-      output::write_serving_fields(report, json);
-      json.end_object();
-      std::cout << "\n";
-    } else {
-      std::cout << "system     " << config.system.name << "\n"
-                << "served     " << report.requests_completed << " requests in " << units::format_seconds(report.duration_s)
-                << ", " << report.throughput_tokens_per_s << " output tokens/s\n"
-                << "latency    ttft p50 " << units::format_seconds(report.ttft_s.p50) << ", tpot p50 "
-                << units::format_seconds(report.tpot_s.p50) << ", e2e p99 " << units::format_seconds(report.e2e_latency_s.p99) << "\n"
-                << "results    " << out_dir << "/{summary.json,results.h5,timeline.json}\n";
-    }
-    return 0;
-  }
-  std::optional<sim::TrainingReport> training;
-  if (config.training) training = sim::simulate_training(std::move(*config.training), config.system, config.options);
-  const workload::Workload& workload = training ? training->job.workload : config.workload;
-  sim::RunResult simulated;
-  if (!training) simulated = sim::simulate(config.workload, config.system, config.options);
-  const sim::RunResult& result = training ? training->run : simulated;
-  const output::RunContext run{config.file, config.text, config.system, workload, result, training ? &*training : nullptr};
-  output::write_run_outputs(run, out_dir);
-
+  const auto outcome = output::run_config_and_write(config, out_dir);
   if (args.flag("json")) {
-    output::write_summary_json(run, std::cout);
+    std::ifstream summary(std::filesystem::path(out_dir) / "summary.json");
+    std::cout << summary.rdbuf();
     return 0;
   }
-  double flops = 0;
-  for (const auto& d : result.devices) flops += d.stats.flops;
-  std::cout << "system     " << config.system.name << "\n"
-            << "makespan   " << units::format_seconds(result.makespan_s) << "\n"
-            << "achieved   " << (result.makespan_s > 0 ? flops / result.makespan_s / 1e12 : 0) << " TFLOP/s over "
-            << result.devices.size() << " device(s)\n";
-  for (size_t d = 0; d < result.devices.size() && d < 8; ++d) {
-    const auto& s = result.devices[d].stats;
-    std::cout << "device " << d << "   busy";
-    for (int e = 0; e < sim::kEngineCount; ++e)
-      std::cout << "  " << sim::engine_name(e) << " " << units::format_seconds(s.busy_s[e]);
-    std::cout << "  peak memory " << units::format_bytes(s.peak_memory_bytes) << "\n";
+  std::cout << "system     " << config.system.name << "\n";
+  if (outcome.serving) {
+    std::cout << "simulated  " << units::format_seconds(outcome.makespan_s) << " of serving; latency and throughput in summary.json\n";
+  } else {
+    std::cout << "makespan   " << units::format_seconds(outcome.makespan_s) << "\n"
+              << "achieved   " << (outcome.makespan_s > 0 ? outcome.flops / outcome.makespan_s / 1e12 : 0) << " TFLOP/s over "
+              << outcome.devices << " device(s)\n";
+    for (size_t d = 0; d < outcome.device_stats.size() && d < 8; ++d) {
+      const auto& s = outcome.device_stats[d];
+      std::cout << "device " << d << "   busy";
+      for (int e = 0; e < sim::kEngineCount; ++e)
+        std::cout << "  " << sim::engine_name(e) << " " << units::format_seconds(s.busy_s[e]);
+      std::cout << "  peak memory " << units::format_bytes(s.peak_memory_bytes) << "\n";
+    }
   }
   std::cout << "results    " << out_dir << "/{summary.json,results.h5,timeline.json}\n";
   return 0;

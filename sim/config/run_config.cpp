@@ -71,19 +71,11 @@ RunConfig::Serving serving_job(YamlFields fields) {
   return {sim::serving_config_from_options(options), sim::requests_from_options(options)};
 }
 
-}  // namespace
-
-RunConfig load_run_config(const std::string& file) {
+RunConfig parse_run_config(const YAML::Node& root, const std::string& text, const std::string& file) {
   RunConfig config;
   config.file = file;
-  {
-    std::ifstream in(file);
-    if (!in) throw InputError(file, "", "cannot open run config");
-    std::stringstream text;
-    text << in.rdbuf();
-    config.text = text.str();
-  }
-  YamlFields top(load_yaml_file(file), file, "");
+  config.text = text;
+  YamlFields top(root, file, "");
 
   if (!top.has("workload")) top.fail("workload", "required section is missing (a trace file or a list of ops)");
   if (!top.has("system")) top.fail("system", "required section is missing (a system preset, or a chip and device count)");
@@ -113,6 +105,26 @@ RunConfig load_run_config(const std::string& file) {
   }
   top.finish();
   return config;
+}
+
+}  // namespace
+
+RunConfig load_run_config(const std::string& file) {
+  std::ifstream in(file);
+  if (!in) throw InputError(file, "", "cannot open run config");
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_run_config(load_yaml_file(file), text.str(), file);
+}
+
+RunConfig run_config_from_text(const std::string& text, const std::string& source) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw InputError(source, "", std::string("not valid YAML or JSON: ") + e.what());
+  }
+  return parse_run_config(root, text, source);
 }
 
 }  // namespace suanli::config

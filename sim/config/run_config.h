@@ -36,5 +36,8 @@ struct RunConfig {
 };
 
 RunConfig load_run_config(const std::string& file);
+// The same from text (YAML or JSON) that names itself `source` in error messages;
+// relative paths in it are taken from the working directory.
+RunConfig run_config_from_text(const std::string& text, const std::string& source);
 
 }  // namespace suanli::config

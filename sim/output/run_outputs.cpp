@@ -7,7 +7,7 @@
 
 namespace suanli::output {
 
-void write_run_outputs(const RunContext& run, const std::string& dir) {
+void write_run_outputs(const RunContext& run, const std::string& dir, OutputFiles files) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw InputError(dir, "--out", "cannot create output directory: " + ec.message());
@@ -17,7 +17,8 @@ void write_run_outputs(const RunContext& run, const std::string& dir) {
   if (!summary) throw InputError(path("summary.json"), "", "cannot open for writing");
   write_summary_json(run, summary);
 
-  write_results_h5(run, path("results.h5"));
+  if (files.tables) write_results_h5(run, path("results.h5"));
+  if (!files.timeline) return;
 
   std::ofstream timeline(path("timeline.json"));
   if (!timeline) throw InputError(path("timeline.json"), "", "cannot open for writing");

@@ -29,8 +29,15 @@ void write_summary_json(const RunContext& run, std::ostream& out);
 void write_results_h5(const RunContext& run, const std::string& file);
 void write_timeline_json(const RunContext& run, std::ostream& out);
 
-// Writes all three into `dir` (created if missing); throws InputError naming a file
+// Which result files to write; summary.json always. A sweep of thousands of points
+// keeps only the summaries.
+struct OutputFiles {
+  bool tables = true;    // results.h5
+  bool timeline = true;  // timeline.json
+};
+
+// Writes them into `dir` (created if missing); throws InputError naming a file
 // that cannot be written.
-void write_run_outputs(const RunContext& run, const std::string& dir);
+void write_run_outputs(const RunContext& run, const std::string& dir, OutputFiles files = {});
 
 }  // namespace suanli::output

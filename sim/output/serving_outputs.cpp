@@ -63,7 +63,7 @@ void write_serving_fields(const sim::ServingReport& r, JsonWriter& json) {
   json.field("wall_time_s", r.wall_s);
 }
 
-void write_serving_outputs(const ServingContext& run, const std::string& dir) {
+void write_serving_outputs(const ServingContext& run, const std::string& dir, OutputFiles files) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw InputError(dir, "--out", "cannot create output directory: " + ec.message());
@@ -80,7 +80,8 @@ void write_serving_outputs(const ServingContext& run, const std::string& dir) {
     json.end_object();
     out << "\n";
   }
-  write_requests_h5(run, path("results.h5"));
+  if (files.tables) write_requests_h5(run, path("results.h5"));
+  if (!files.timeline) return;
   std::ofstream out(path("timeline.json"));
   if (!out) throw InputError(path("timeline.json"), "", "cannot open for writing");
   JsonWriter json(out, /*pretty=*/false);

@@ -6,6 +6,7 @@
 
 #include "sim/core/simulation.h"
 #include "sim/output/json_writer.h"
+#include "sim/output/run_outputs.h"
 #include "sim/serving/serving_engine.h"
 
 namespace suanli::output {
@@ -22,6 +23,6 @@ struct ServingContext {
   const sim::ServingReport& report;
 };
 
-void write_serving_outputs(const ServingContext& run, const std::string& dir);
+void write_serving_outputs(const ServingContext& run, const std::string& dir, OutputFiles files = {});
 
 }  // namespace suanli::output
