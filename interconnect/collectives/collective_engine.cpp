@@ -76,11 +76,16 @@ Choice choose(const CollectiveCall& call, const CollectiveTuning& tuning, Router
   const auto forced = tuning.forced.find(call.op);
   // Left to itself, NCCL picks among ring, tree and NVLS (in-switch) kernels; the
   // other algorithms serve where none of those applies (all-to-all, send/recv,
-  // barrier) or where the config asks for them.
+  // barrier) or where the config asks for them. On a full mesh inside the node a
+  // single ring uses one of a device's links per step, while the libraries use them
+  // all (HCCL's mesh algorithm on Ascend servers, RCCL's one ring per link on xGMI
+  // meshes): there the direct exchange is a candidate too.
+  const bool full_mesh = topology.spec.intra == IntraFabric::kFullMesh;
   auto candidate = [&](Algorithm a, bool fallback) {
     if (forced != tuning.forced.end()) return forced->second == a && !fallback;
-    const bool nccl = a == Algorithm::kRing || a == Algorithm::kTree || a == Algorithm::kSwitch;
-    return nccl != fallback;
+    const bool library = a == Algorithm::kRing || a == Algorithm::kTree || a == Algorithm::kSwitch ||
+                         (full_mesh && a == Algorithm::kDirect);
+    return library != fallback;
   };
   for (int pass = 0; pass < 2 && !best.protocol; ++pass)
   for (Algorithm algorithm : kAllAlgorithms) {
