@@ -49,6 +49,21 @@ py::dict chip_info(const std::string& name) {
   return d;
 }
 
+// A model preset's shape and parameter count.
+py::dict model_info(const std::string& name) {
+  const auto m = workload::load_model_preset(name);
+  py::dict d;
+  d["name"] = m.name;
+  d["layers"] = m.layers;
+  d["hidden_size"] = m.hidden;
+  d["attention_heads"] = m.heads;
+  d["kv_heads"] = m.kv_heads;
+  d["parameters"] = workload::total_parameters(m);
+  d["dtype"] = m.dtype;
+  d["bytes_per_parameter"] = workload::dtype_bytes(m.dtype);
+  return d;
+}
+
 // The chip a system preset is built from (its `chip:` entry).
 std::string system_chip(const std::string& system_preset) {
   const YAML::Node preset = load_yaml_file(config::system_preset_file(system_preset));
@@ -82,6 +97,7 @@ PYBIND11_MODULE(_suanli, m) {
         py::arg("timeline") = true, "Simulate a run config (YAML or JSON text) and write its result files into out_dir.");
   m.def("chip_info", &chip_info, py::arg("name"));
   m.def("system_chip", &system_chip, py::arg("system_preset"));
+  m.def("model_info", &model_info, py::arg("name"));
   m.def("chip_presets", &models::preset_names);
   m.def("system_presets", &config::system_preset_names);
   m.def("model_presets", &workload::model_preset_names);

@@ -29,6 +29,16 @@ PACKAGES=(
   python3-dev          # Python module
   python3-numpy        # Python package
   python3-h5py         # reading results.h5 from Python
+  python3-pandas       # results as DataFrames
+  python3-matplotlib   # plots
+  python3-tqdm         # sweep progress bar
+  python3-yaml         # suanli sweep SWEEP.yaml
+  python3-distributed  # sweeps across machines (Dask)
+  python3-pytest       # Python tests
+  python3-nbconvert    # notebooks run headless
+  python3-nbformat     # notebooks
+  python3-ipykernel    # notebooks' kernel
+  jupyter-nbconvert    # notebooks run headless
 )
 
 install_missing() {
@@ -50,6 +60,16 @@ build() {
   echo "== building in $BUILD"
   cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build "$BUILD" -j "$JOBS"
+  install_python_path
+}
+
+# `import suanli` in Debian's /usr/bin/python3: a .pth file in the user's site
+# packages names this checkout's package and this build's module.
+install_python_path() {
+  local site
+  site="$(/usr/bin/python3 -m site --user-site)"
+  mkdir -p "$site"
+  printf '%s\n%s\n' "$ROOT/python" "$BUILD/python" > "$site/suanli.pth"
 }
 
 case "${1:-}" in

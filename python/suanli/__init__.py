@@ -26,7 +26,7 @@ InputError = _suanli.InputError
 SimulationError = _suanli.SimulationError
 
 __all__ = ["system", "training", "serving", "trace", "ops", "run", "run_config", "Result", "load", "sweep", "presets",
-           "chip", "plots", "read_sweep_h5", "System", "Workload", "InputError", "SimulationError", "flatten"]
+           "chip", "model", "plots", "read_sweep_h5", "System", "Workload", "InputError", "SimulationError", "flatten"]
 
 
 def presets():
@@ -37,6 +37,11 @@ def presets():
 def chip(name):
     """A chip preset's dense peaks (FLOP/s per dtype) and memory, for rooflines."""
     return _suanli.chip_info(name)
+
+
+def model(name):
+    """A model preset's shape and parameter count."""
+    return _suanli.model_info(name)
 
 
 def run(system, workload=None, options=None, out=None, tables=True, timeline=False, source="python"):
