@@ -116,3 +116,12 @@ def test_import_works_from_debian_python_without_a_path(tmp_path):
     if check.returncode != 0:
         pytest.skip("the package is not installed for /usr/bin/python3 (run scripts/dev.sh)")
     assert check.stdout.strip().endswith(os.path.join("suanli", "__init__.py"))
+
+
+def test_the_readme_python_example_runs(tmp_path, monkeypatch):
+    text = open(os.path.join(ROOT, "README.md")).read()
+    block = text.split("```python\n", 1)[1].split("```", 1)[0]
+    assert len(block.strip().splitlines()) <= 12
+    monkeypatch.chdir(tmp_path)
+    exec(compile(block, "README.md", "exec"), {})
+    assert (tmp_path / "breakdown.png").exists() and (tmp_path / "sweep" / "sweep.csv").exists()
