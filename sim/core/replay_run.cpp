@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <limits>
 #include <map>
+#include <unordered_map>
 
 #include "models/chip/chip_loader.h"
 #include "sim/base/error.h"
@@ -104,6 +105,8 @@ std::vector<std::string> critical_path(const RunResult& run, const workload::Wor
   if (!end) return {};
   const int rank = end->device;
   const auto& nodes = w.graphs[rank].nodes;
+  std::unordered_map<uint64_t, uint32_t> index_of;  // node id -> index (Chakra keeps the trace's ids)
+  for (uint32_t i = 0; i < nodes.size(); ++i) index_of[nodes[i].id] = i;
   std::vector<const OpRecord*> path;
   std::map<int, double> by_class;
   double host_s = 0;
@@ -113,7 +116,9 @@ std::vector<std::string> critical_path(const RunResult& run, const workload::Wor
     else path.push_back(at), by_class[static_cast<int>(workload::kernel_class(node))] += at->end_s - at->start_s;
     const OpRecord* gate = nullptr;
     auto consider = [&](uint64_t dep) {
-      auto it = record.find({rank, static_cast<uint32_t>(dep)});
+      auto index = index_of.find(dep);
+      if (index == index_of.end()) return;
+      auto it = record.find({rank, index->second});
       if (it != record.end() && (!gate || it->second->end_s > gate->end_s)) gate = it->second;
     };
     for (uint64_t d : node.data_deps) consider(d);
