@@ -1,0 +1,79 @@
+#!/usr/bin/python3
+"""Times attention (torch's scaled_dot_product_attention: FlashAttention or the
+memory-efficient kernel, whichever PyTorch picks) forward and backward over prefill and
+decode shapes with CUDA events, median of repeats, and writes a CSV
+(batch, heads, kv_heads, query, key, head_dim, causal, pass, median_s, tflops, gpu, torch, cuda).
+
+    python3 time_attention.py --out attention.csv
+    python3 time_attention.py --dry-run
+"""
+import argparse
+import csv
+import sys
+
+# (batch, heads, kv_heads, query, key, head_dim, causal)
+SHAPES = [(b, 32, 8, s, s, 128, True) for b, s in ((8, 1024), (4, 2048), (2, 4096), (1, 8192))] + \
+         [(b, 64, 8, 1, kv, 128, False) for b in (1, 16, 64) for kv in (1024, 4096)]
+
+
+def flops(shape, backward):
+    b, h, _, q, k, d, causal = shape
+    f = 4 * b * h * q * k * d * (0.5 if causal else 1)
+    return f * (2.5 if backward else 1)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser()
+    p.add_argument("--out", default="attention.csv")
+    p.add_argument("--repeats", type=int, default=20)
+    p.add_argument("--dry-run", action="store_true")
+    args = p.parse_args(argv)
+    if args.dry_run:
+        print("\n".join(",".join(map(str, s)) for s in SHAPES))
+        return 0
+    try:
+        import torch
+        import torch.nn.functional as F
+    except ImportError:
+        print("PyTorch is not installed: run this on a GPU machine", file=sys.stderr)
+        return 2
+    if not torch.cuda.is_available():
+        print("no CUDA device", file=sys.stderr)
+        return 2
+    rows = []
+    for shape in SHAPES:
+        b, h, kvh, q, k, d, causal = shape
+        query = torch.randn(b, h, q, d, device="cuda", dtype=torch.bfloat16, requires_grad=True)
+        key = torch.randn(b, h, k, d, device="cuda", dtype=torch.bfloat16, requires_grad=True)  # kv heads repeated to h
+        value = torch.randn(b, h, k, d, device="cuda", dtype=torch.bfloat16, requires_grad=True)
+        for backward in (False, True) if q > 1 else (False,):
+            def run():
+                out = F.scaled_dot_product_attention(query, key, value, is_causal=causal)
+                if backward:
+                    out.sum().backward()
+            for _ in range(3):
+                run()
+            torch.cuda.synchronize()
+            times = []
+            for _ in range(args.repeats):
+                start, stop = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+                start.record()
+                run()
+                stop.record()
+                stop.synchronize()
+                times.append(start.elapsed_time(stop) * 1e-3)
+            median = sorted(times)[len(times) // 2]
+            rows.append({"batch": b, "heads": h, "kv_heads": kvh, "query": q, "key": k, "head_dim": d, "causal": causal,
+                         "pass": "fwd+bwd" if backward else "fwd", "median_s": median,
+                         "tflops": flops(shape, backward) / median / 1e12, "gpu": torch.cuda.get_device_name(),
+                         "torch": torch.__version__, "cuda": torch.version.cuda})
+    with open(args.out, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
