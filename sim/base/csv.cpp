@@ -31,9 +31,12 @@ std::vector<CsvRow> read_csv_rows(const std::string& file, size_t columns, const
   if (!in) throw InputError(file, "", "cannot open the " + what);
   std::vector<CsvRow> rows;
   std::string line;
-  std::getline(in, line);  // the header
-  for (int number = 2; std::getline(in, line); ++number) {
-    if (line.empty()) continue;
+  int number = 0;
+  while (std::getline(in, line) && (++number, !line.empty() && line[0] == '#')) {
+  }  // '#' lines before the header are comments (sources); the next line is the header
+  while (std::getline(in, line)) {
+    ++number;
+    if (line.empty() || line[0] == '#') continue;
     CsvRow row{number, split_csv(line)};
     if (row.cells.size() != columns)
       throw InputError(file, row.where(),

@@ -16,7 +16,8 @@ struct CsvRow {
 };
 
 // The data rows of a table whose first line is a header and whose rows all have
-// `columns` cells; blank lines are skipped. Throws InputError naming the file
+// `columns` cells; blank lines and '#' lines (comments: sources, before the header
+// or among the rows) are skipped. Throws InputError naming the file
 // and line (`what` names the table when it cannot be opened).
 std::vector<CsvRow> read_csv_rows(const std::string& file, size_t columns, const std::string& what);
 

@@ -15,5 +15,6 @@ int serve_command(const std::vector<std::string>& args);
 int replay_command(const std::vector<std::string>& args);
 int convert_command(const std::vector<std::string>& args);
 int sweep_command(const std::vector<std::string>& args);
+int validate_command(const std::vector<std::string>& args);
 
 }  // namespace suanli::cli

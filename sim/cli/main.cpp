@@ -26,6 +26,7 @@ const char* kUsage =
     "  replay TRACE... --system P  replay PyTorch profiler traces, measured or modelled on a system\n"
     "  convert IN... --to FMT OUT  convert traces to a native workload or to Chakra traces\n"
     "  sweep SWEEP.yaml            a design-space sweep over a run config (runs python3 -m suanli)\n"
+    "  validate [--quick]          every reference measurement against the simulator, per suite\n"
     "  presets                     list chip and system presets with their headline numbers\n"
     "\n"
     "Run 'suanli COMMAND --help' for the options of a command.\n";
@@ -50,6 +51,7 @@ int sc_main(int argc, char* argv[]) {
     if (command == "replay") return suanli::cli::replay_command(args);
     if (command == "convert") return suanli::cli::convert_command(args);
     if (command == "sweep") return suanli::cli::sweep_command(args);
+    if (command == "validate") return suanli::cli::validate_command(args);
     std::cerr << "suanli: unknown command '" << command << "'\n\n" << kUsage;
     return 2;
   } catch (const suanli::cli::UsageError& e) {

@@ -1,0 +1,53 @@
+#include <cstdio>
+
+#include "sim/cli/args.h"
+#include "sim/cli/commands.h"
+#include "validation/validation_report.h"
+#include "validation/validation_suites.h"
+
+#ifndef SUANLI_SOURCE_DIR
+#define SUANLI_SOURCE_DIR "."
+#endif
+
+namespace suanli::cli {
+
+int validate_command(const std::vector<std::string>& argv) {
+  Args args("validate", "[--quick] [--report DIR] [--source DIR]",
+            "Run every reference measurement in validation/reference (and the project's replay\n"
+            "traces) through the simulator and print, per case and per suite (ops, collectives,\n"
+            "training, serving, replay), the measured value, the prediction and the error, then\n"
+            "each suite's median and worst error on its held-out cases. Exits 1 when a suite's\n"
+            "held-out median passes its threshold (ops and collectives 5%, training and serving\n"
+            "10%, replay 2%).",
+            {{"quick", "", "training rows on up to 130 GPUs only (the rest take up to a minute each)"},
+             {"report", "DIR", "also write DIR/report.md and DIR/predicted_vs_measured.svg"},
+             {"source", "DIR", "the checkout holding validation/reference (default: the one this was built from)"}});
+  if (!args.parse(argv)) return 0;
+  const auto run = validation::run_validation(args.flag("quick"), args.get("source", SUANLI_SOURCE_DIR));
+  std::printf("%-12s %-5s %-55s %-12s %12s %12s %8s\n", "suite", "role", "case", "metric", "measured", "predicted", "error");
+  for (const auto& c : run.cases)
+    std::printf("%-12s %-5s %-55.55s %-12s %12.4g %12.4g %+7.1f%%\n", c.suite.c_str(), c.role.c_str(), c.id.c_str(), c.metric.c_str(),
+                c.measured, c.predicted, 100 * c.error);
+  for (const auto& s : run.skipped) std::printf("not run: %s\n", s.c_str());
+  std::printf("\n%-12s %9s %9s %9s %10s %7s %s\n", "suite", "held out", "median", "worst", "threshold", "result", "fit cases");
+  bool passed = true;
+  for (const auto& s : run.suites) {
+    if (s.held_out)
+      std::printf("%-12s %9zu %8.1f%% %8.1f%% %9.0f%% %7s %zu\n", s.suite.c_str(), s.held_out, 100 * s.median, 100 * s.worst,
+                  100 * s.threshold, s.passed ? "pass" : "FAIL", s.fit);
+    else
+      std::printf("%-12s %9s %9s %9s %9.0f%% %7s %zu\n", s.suite.c_str(), "0", "-", "-", 100 * s.threshold, "-", s.fit);
+    passed &= s.passed;
+  }
+  std::printf("\nfitted:\n");
+  for (const auto& s : run.suites) std::printf("  %s: %s\n", s.suite.c_str(), s.fitted.c_str());
+  if (args.has("report")) {
+    std::string command = "suanli validate";
+    for (const auto& a : argv) command += " " + a;
+    validation::write_validation_report(run, args.get("report"), command);
+    std::printf("report: %s/report.md\n", args.get("report").c_str());
+  }
+  return passed ? 0 : 1;
+}
+
+}  // namespace suanli::cli
