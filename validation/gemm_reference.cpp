@@ -50,6 +50,8 @@ std::vector<GemmMeasurement> read_gemm_reference(const std::string& file) {
     m.tflops = number("tflops");
     m.source = row["source"];
     m.note = row["note"];
+    m.role = row.count("role") && !row["role"].empty() ? row["role"] : "fit";
+    if (m.role != "fit" && m.role != "test") throw InputError(file, where + ", column role", "expected fit or test, got '" + m.role + "'");
     if (m.gpu.empty() || m.dtype.empty()) throw InputError(file, where, "gpu and dtype columns are required");
     rows.push_back(m);
   }

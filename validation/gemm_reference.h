@@ -13,6 +13,7 @@ struct GemmMeasurement {
   double tflops = 0;
   std::string source;
   std::string note;
+  std::string role = "fit";  // fit: the chip's GEMM calibration was chosen on it; test: held out
 };
 
 struct GemmComparison {
