@@ -172,7 +172,8 @@ std::optional<CollectivePlan> tree(const CollectiveCall& call, const Group& g) {
   phase.lockstep = true;
   if (call.op == Op::kAllReduce) {
     // NCCL's double binary tree between nodes, a chain inside each node; one tree
-    // per channel, channels entering each node at different members.
+    // per channel, channels entering each node at different members. On a single
+    // node the tree is that chain alone (tuning.cc prices it 2 (nRanks - 1) hops).
     const int channels = g.multi_node() && g.per_node > 0 ? g.per_node : 1;
     const double part = s / channels / 2;  // two trees per channel, half the data each
     int chain = 0;
@@ -181,18 +182,13 @@ std::optional<CollectivePlan> tree(const CollectiveCall& call, const Group& g) {
       std::vector<int> head_members;
       for (const auto& members : g.by_node) {
         const int m = static_cast<int>(members.size());
-        for (int j = 0; j + 1 < m && g.multi_node(); ++j) {  // chain: member j+1 -> j toward the head
+        for (int j = 0; j + 1 < m; ++j) {  // chain: member j+1 -> j toward the head
           const Vertex a = g.v[members[(j + ch) % m]], b = g.v[members[(j + 1 + ch) % m]];
           phase.flows.push_back({b, a, 2 * part, 0});
           phase.flows.push_back({a, b, 2 * part, 2 * part});
         }
         chain = std::max(chain, m - 1);
-        if (g.multi_node()) heads.push_back(g.v[members[ch % m]]), head_members.push_back(members[ch % m]);
-      }
-      if (!g.multi_node()) {
-        heads = g.v;
-        chain = 0;
-        for (int i = 0; i < n; ++i) head_members.push_back(i);
+        heads.push_back(g.v[members[ch % m]]), head_members.push_back(members[ch % m]);
       }
       const int k = static_cast<int>(heads.size());
       add_tree(phase, heads, 0, part, true, true);
@@ -200,7 +196,7 @@ std::optional<CollectivePlan> tree(const CollectiveCall& call, const Group& g) {
       plan.local_result_bytes[head_members[0]] += part;            // root of the first tree
       plan.local_result_bytes[head_members[k > 1 ? 1 : 0]] += part;  // root of the second
     }
-    const int heads_count = g.multi_node() ? static_cast<int>(g.by_node.size()) : n;
+    const int heads_count = static_cast<int>(g.by_node.size());
     phase.hops = 2 * (tree_depth(heads_count) + chain);
     phase.network_hops = g.multi_node() ? 2 * tree_depth(heads_count) : 0;
   } else if (call.op == Op::kBroadcast || call.op == Op::kReduce) {
