@@ -1,7 +1,6 @@
 #include "sim/core/replay_run.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <limits>
 #include <map>
@@ -10,6 +9,7 @@
 #include "models/chip/chip_loader.h"
 #include "sim/base/error.h"
 #include "sim/core/program.h"
+#include "workloads/readers/kernel_names.h"
 
 namespace suanli::sim {
 namespace {
@@ -18,19 +18,14 @@ using workload::KernelClass;
 using workload::NodeType;
 constexpr int kClasses = static_cast<int>(KernelClass::kCount);
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // The chip preset a trace's deviceProperties name describes ("NVIDIA A100-SXM4-80GB").
 const models::ChipSpec* traced_chip(const std::string& device_name, std::vector<models::ChipSpec>& presets) {
   if (device_name.empty()) return nullptr;
   if (presets.empty())
     for (const auto& name : models::preset_names()) presets.push_back(models::load_preset(name));
-  const std::string wanted = lower(device_name);
+  const std::string wanted = workload::lowercase(device_name);
   for (const auto& chip : presets)
-    if (lower(chip.display_name) == wanted) return &chip;
+    if (workload::lowercase(chip.display_name) == wanted) return &chip;
   return nullptr;
 }
 
@@ -83,14 +78,7 @@ void tally(const RunResult& run, const workload::Workload& w, ReplayRank& rank) 
   }
   if (busy.empty()) return;
   rank.predicted_span_s = last - first;
-  std::sort(busy.begin(), busy.end());
-  double covered = 0, until = first;
-  for (const auto& [s, e] : busy) {
-    if (e <= until) continue;
-    covered += e - std::max(s, until);
-    until = e;
-  }
-  rank.predicted_idle_s = rank.predicted_span_s - covered;
+  rank.predicted_idle_s = rank.predicted_span_s - workload::busy_length(std::move(busy));
 }
 
 // Walks back from the last device op of the last-ending rank through whichever

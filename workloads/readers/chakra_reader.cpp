@@ -121,7 +121,6 @@ int comm_type_of(Collective c) {
 constexpr uint64_t kPicosecondsPerMicro = 1000000;
 
 struct Parsed {
-  int rank = -1;
   std::vector<et::Node> nodes;
 };
 
@@ -250,16 +249,10 @@ TraceWorkload read_chakra_traces(const std::vector<std::string>& files) {
   if (files.empty()) throw InputError("", "traces", "no trace files given");
   const int world = static_cast<int>(files.size());
   std::vector<Parsed> parsed;
-  std::vector<int> file_of(world, -1);
-  for (int i = 0; i < world; ++i) {
-    parsed.push_back(parse_file(files[i]));
-    int r = world == 1 ? 0 : rank_in_name(files[i]);
-    if (r < 0) throw InputError(files[i], "", "several traces given but this file name has no rank (expected NAME.RANK.et)");
-    if (r >= world)
-      throw InputError(files[i], "", "rank " + std::to_string(r) + " but only " + std::to_string(world) + " traces were given; give every rank's file");
-    if (file_of[r] >= 0) throw InputError(files[i], "", "rank " + std::to_string(r) + " also in " + files[file_of[r]]);
-    file_of[r] = i;
-  }
+  std::vector<int> named;  // ranks from the file names
+  for (const auto& file : files) parsed.push_back(parse_file(file)), named.push_back(rank_in_name(file));
+  const std::vector<int> file_of =
+      files_by_rank(files, named, "", "several traces given but this file name has no rank (expected NAME.RANK.et)");
   TraceWorkload out;
   out.collectives_matched = world > 1;
   out.workload.name = "Chakra execution trace" + std::string(world > 1 ? "s" : "");

@@ -6,19 +6,19 @@
 namespace suanli::workload {
 namespace {
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 bool has(const std::string& text, const char* what) { return text.find(what) != std::string::npos; }
 
 }  // namespace
 
-bool names_nccl_kernel(const std::string& name) { return lower(name).rfind("nccl", 0) == 0; }
+std::string lowercase(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+bool names_nccl_kernel(const std::string& name) { return lowercase(name).rfind("nccl", 0) == 0; }
 
 Collective collective_from_name(const std::string& name) {
-  const std::string n = lower(name);
+  const std::string n = lowercase(name);
   if (has(n, "allreduce") || has(n, "all_reduce")) return Collective::kAllReduce;
   if (has(n, "allgather") || has(n, "all_gather")) return Collective::kAllGather;
   if (has(n, "reducescatter") || has(n, "reduce_scatter")) return Collective::kReduceScatter;
@@ -30,7 +30,7 @@ Collective collective_from_name(const std::string& name) {
 }
 
 ComputeKind compute_kind_from_name(const std::string& name) {
-  const std::string n = lower(name);
+  const std::string n = lowercase(name);
   if (has(n, "flash") || has(n, "fmha") || has(n, "attention") || has(n, "attn")) return ComputeKind::kAttention;
   if (has(n, "gemm") || has(n, "cutlass") || has(n, "cublas") || has(n, "xmma") || has(n, "wgmma") || has(n, "aten::mm") ||
       has(n, "aten::addmm") || has(n, "aten::bmm") || has(n, "aten::linear") || has(n, "aten::matmul"))

@@ -8,6 +8,7 @@
 
 namespace suanli::workload {
 
+std::string lowercase(std::string text);  // ASCII, for matching names case-blind
 bool names_nccl_kernel(const std::string& name);
 Collective collective_from_name(const std::string& name);  // all-reduce when nothing else matches
 ComputeKind compute_kind_from_name(const std::string& name);  // elementwise when nothing else matches

@@ -35,11 +35,6 @@ std::string read_maybe_gzipped(const std::string& file) {
 
 bool contains(const std::string& text, const char* what) { return text.find(what) != std::string::npos; }
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 double number(const json& object, const char* key, double fallback = NAN) {
   auto it = object.find(key);
   if (it == object.end()) return fallback;
@@ -77,7 +72,7 @@ std::vector<int> rank_list(const json& value) {
 }
 
 std::string dtype_of(const std::string& torch_type) {
-  const std::string t = lower(torch_type);
+  const std::string t = lowercase(torch_type);
   if (contains(t, "bfloat16")) return "bf16";
   if (contains(t, "half")) return "fp16";
   if (contains(t, "float8")) return "fp8";
@@ -136,7 +131,7 @@ void take_event(RankEvents& out, const json& e) {
     ++out.skipped["phase '" + ph + "'"];
     return;
   }
-  const std::string lcat = lower(cat);
+  const std::string lcat = lowercase(cat);
   // Older PyTorch names: "Kernel", "Memcpy", "Memset", "Runtime".
   if (lcat == "kernel" || lcat == "gpu_memcpy" || lcat == "gpu_memset" || lcat == "memcpy" || lcat == "memset") {
     DeviceEvent d;
@@ -352,7 +347,7 @@ Graph build_graph(const RankEvents& ev, int rank, int world, bool match_collecti
     if (auto it = ev.cpu_ops.find(d.external); it != ev.cpu_ops.end()) cpu = &it->second;
     if (d.category == "gpu_memcpy") {
       node.type = NodeType::kMemory;
-      const std::string n = lower(d.name);
+      const std::string n = lowercase(d.name);
       node.memory.src = contains(n, "htod") ? Location::kHost : Location::kHbm;
       node.memory.dst = contains(n, "dtoh") ? Location::kHost : Location::kHbm;
       node.memory.bytes = std::isnan(d.bytes) ? 0 : d.bytes;
@@ -428,18 +423,10 @@ TraceWorkload read_kineto_traces(const std::vector<std::string>& files) {
   std::vector<RankEvents> parsed;
   for (const auto& f : files) parsed.push_back(parse_file(f));
   const int world = static_cast<int>(files.size());
-  // Ranks from distributedInfo; a lone file without it is rank 0.
-  std::vector<int> file_of(world, -1);
-  for (int i = 0; i < world; ++i) {
-    int r = parsed[i].rank >= 0 ? parsed[i].rank : (world == 1 ? 0 : -1);
-    if (r < 0) throw InputError(files[i], "distributedInfo.rank", "several traces given but this one names no rank");
-    if (world > 1 && r >= world)
-      throw InputError(files[i], "distributedInfo.rank",
-                       "rank " + std::to_string(r) + " but only " + std::to_string(world) + " traces were given; give every rank's file");
-    if (world == 1) r = 0;
-    if (file_of[r] >= 0) throw InputError(files[i], "distributedInfo.rank", "rank " + std::to_string(r) + " also in " + files[file_of[r]]);
-    file_of[r] = i;
-  }
+  std::vector<int> named;  // ranks from distributedInfo
+  for (const auto& p : parsed) named.push_back(p.rank);
+  const std::vector<int> file_of =
+      files_by_rank(files, named, "distributedInfo.rank", "several traces given but this one names no rank");
   TraceWorkload out;
   out.collectives_matched = world > 1;
   out.workload.name = "PyTorch profiler trace" + std::string(world > 1 ? "s" : "");

@@ -39,6 +39,33 @@ KernelClass kernel_class(const Node& node) {
   }
 }
 
+std::vector<int> files_by_rank(const std::vector<std::string>& files, const std::vector<int>& named, const std::string& field,
+                               const std::string& unnamed) {
+  const int world = static_cast<int>(files.size());
+  std::vector<int> file_of(world, -1);
+  for (int i = 0; i < world; ++i) {
+    const int r = world == 1 ? 0 : named[i];
+    if (r < 0) throw InputError(files[i], field, unnamed);
+    if (r >= world)
+      throw InputError(files[i], field,
+                       "rank " + std::to_string(r) + " but only " + std::to_string(world) + " traces were given; give every rank's file");
+    if (file_of[r] >= 0) throw InputError(files[i], field, "rank " + std::to_string(r) + " also in " + files[file_of[r]]);
+    file_of[r] = i;
+  }
+  return file_of;
+}
+
+double busy_length(std::vector<std::pair<double, double>> intervals) {
+  std::sort(intervals.begin(), intervals.end());
+  double covered = 0, until = -std::numeric_limits<double>::infinity();
+  for (const auto& [start, end] : intervals) {
+    if (end <= until) continue;
+    covered += end - std::max(start, until);
+    until = end;
+  }
+  return covered;
+}
+
 void summarise_traced_ops(const Graph& graph, TraceRank& rank) {
   std::vector<std::pair<double, double>> busy;
   double first = std::numeric_limits<double>::infinity(), last = -first;
@@ -52,15 +79,8 @@ void summarise_traced_ops(const Graph& graph, TraceRank& rank) {
     first = std::min(first, start), last = std::max(last, start + duration);
   }
   if (busy.empty()) return;
-  std::sort(busy.begin(), busy.end());
-  double covered = 0, until = first;
-  for (const auto& [start, end] : busy) {
-    if (end <= until) continue;
-    covered += end - std::max(start, until);
-    until = end;
-  }
   rank.measured_span_s = last - first;
-  rank.measured_idle_s = last - first - covered;
+  rank.measured_idle_s = last - first - busy_length(std::move(busy));
 }
 
 void use_shortest_collective_durations(Workload& workload) {

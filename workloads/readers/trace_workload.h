@@ -30,6 +30,16 @@ struct TraceWorkload {
   bool collectives_matched = false;   // several ranks: collectives run on the network
 };
 
+// Which file holds each rank, one file per rank: `named[i]` is the rank file i
+// names (-1: none); a lone file is rank 0 whatever it names. Throws InputError on
+// the file and `field`: `unnamed` for a file without a rank among several, a rank
+// beyond the files given, or a rank given twice.
+std::vector<int> files_by_rank(const std::vector<std::string>& files, const std::vector<int>& named, const std::string& field,
+                               const std::string& unnamed);
+
+// Length of the union of [start, end) intervals: the time something ran.
+double busy_length(std::vector<std::pair<double, double>> intervals);
+
 // Span, idle time and per-class busy time of a rank's device ops that carry a
 // measured start and duration; nothing when none has a start.
 void summarise_traced_ops(const Graph& graph, TraceRank& rank);
