@@ -10,7 +10,7 @@ Grid keys are dotted paths into the run config ("workload.training.micro_batch_s
 ("hbm_bandwidth_Bps"). Every grid key is a column of the table, then the run's summary
 numbers (dotted: "breakdown.compute_s"), its wall time and its error ("" when it ran).
 A point that fails records its error and the sweep goes on. With `out`, rows are
-appended to OUT/sweep.csv as points finish, so a re-run skips the points already done;
+written to OUT/sweep.csv as points finish (at most once a second), so a re-run skips the points already done;
 OUT/sweep.h5 holds the final table.
 """
 import copy
@@ -143,11 +143,15 @@ def sweep(base, grid, workers=None, scheduler=None, out=None, progress=True, res
         from tqdm.auto import tqdm
         bar = tqdm(total=len(todo), desc="sweep", unit="point")
 
+    # The CSV is rewritten whole (failed rows have fewer columns than finished ones),
+    # so at most once a second: a sweep that dies loses a second of points.
+    last_write = [time.monotonic()]
+
     def record(row):
         rows.append(row)
-        if csv_path:
-            frame = pd.DataFrame(rows)
-            frame.to_csv(csv_path, index=False)
+        if csv_path and time.monotonic() - last_write[0] >= 1.0:
+            pd.DataFrame(rows).to_csv(csv_path, index=False)
+            last_write[0] = time.monotonic()
         if bar:
             bar.update(1)
 

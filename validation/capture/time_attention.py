@@ -31,6 +31,7 @@ def main(argv=None):
     if args.dry_run:
         print("\n".join(",".join(map(str, s)) for s in SHAPES))
         return 0
+    from cuda_timing import median_seconds
     try:
         import torch
         import torch.nn.functional as F
@@ -51,18 +52,7 @@ def main(argv=None):
                 out = F.scaled_dot_product_attention(query, key, value, is_causal=causal)
                 if backward:
                     out.sum().backward()
-            for _ in range(3):
-                run()
-            torch.cuda.synchronize()
-            times = []
-            for _ in range(args.repeats):
-                start, stop = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-                start.record()
-                run()
-                stop.record()
-                stop.synchronize()
-                times.append(start.elapsed_time(stop) * 1e-3)
-            median = sorted(times)[len(times) // 2]
+            median = median_seconds(torch, run, args.repeats, warmup=3)
             rows.append({"batch": b, "heads": h, "kv_heads": kvh, "query": q, "key": k, "head_dim": d, "causal": causal,
                          "pass": "fwd+bwd" if backward else "fwd", "median_s": median,
                          "tflops": flops(shape, backward) / median / 1e12, "gpu": torch.cuda.get_device_name(),

@@ -29,6 +29,7 @@ def main(argv=None):
     if args.dry_run:
         print("\n".join(f"{args.op},{s}" for s in SIZES))
         return 0
+    from cuda_timing import median_seconds
     try:
         import torch
         import torch.distributed as dist
@@ -55,18 +56,7 @@ def main(argv=None):
             full = torch.ones(elements // n * n, device="cuda")
             part = torch.empty(elements // n, device="cuda")
             run = lambda: dist.reduce_scatter_tensor(part, full)
-        for _ in range(5):
-            run()
-        torch.cuda.synchronize()
-        times = []
-        for _ in range(args.repeats):
-            start, stop = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-            start.record()
-            run()
-            stop.record()
-            stop.synchronize()
-            times.append(start.elapsed_time(stop) * 1e-3)
-        median = sorted(times)[len(times) // 2]
+        median = median_seconds(torch, run, args.repeats, warmup=5)
         algbw = size / median / 1e9
         rows.append({"op": args.op, "gpus": n, "bytes": size, "time_us": median * 1e6, "algbw_GBps": algbw,
                      "busbw_GBps": algbw * bus_factor(args.op, n), "gpu": torch.cuda.get_device_name(),
