@@ -12,6 +12,7 @@ struct CollectiveCase {
   int nodes = 1;
   std::string algorithm;  // forced NCCL_ALGO, "" for NCCL's own choice
   double bytes = 0;
+  std::string role;     // fit: a collective calibration was chosen on it; test: held out
   std::string metric;   // busbw_GBps (bandwidth rows) or time_us (latency rows)
   double measured = 0;
 };

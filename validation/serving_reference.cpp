@@ -43,6 +43,7 @@ std::vector<ServingCase> read_serving_cases(const std::string& file) {
 ServingPrediction predict_serving_case(const ServingCase& c, const ServingParameters& with) {
   sim::ServingConfig config;
   config.launch.cuda_graphs = c.cuda_graphs;
+  if (c.engine.rfind("tensorrt-llm", 0) == 0) config.launch.custom_all_reduce_max_bytes = sim::kTensorRtLlmCustomAllReduceMaxBytes;
   if (with.kernel_gap_s >= 0) config.launch.gap_s = with.kernel_gap_s;
   config.model = workload::load_model_preset(c.model);
   config.model.dtype = c.engine.find("fp8") != std::string::npos ? "fp8" : "fp16";

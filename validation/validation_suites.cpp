@@ -57,10 +57,12 @@ void ops_suite(ValidationRun& run, const std::string& root) {
 void collectives_suite(ValidationRun& run, const std::string& root) {
   for (const auto& c : read_collective_cases(root + "/validation/reference/nccl_allreduce.csv")) {
     const auto p = predict_collective_case(c);
-    run.cases.push_back({"collectives", c.id, "test", c.metric, c.measured, p.predicted, p.error});
+    run.cases.push_back({"collectives", c.id, c.role, c.metric, c.measured, p.predicted, p.error});
   }
   summarise(run, "collectives", 0.05,
-            "nothing: link bandwidths, efficiencies and NCCL's latencies come from datasheets and NCCL's own tables");
+            "dgx-a100's NVLink efficiency (0.79) and bulk_step_latency_scale (3.5) on the S14 rows; dgx-h100's "
+            "bulk_step_latency_scale (1.5) on alternate S17 sizes (grids in the presets' comments); NCCL's latencies and "
+            "every other bandwidth come from NCCL's tables and datasheets");
 }
 
 void training_suite(ValidationRun& run, const std::string& root, bool quick) {

@@ -73,10 +73,12 @@ GemmPlan best_plan(const ChipSpec& chip, const GemmShape& s) {
     const double output_tiles = rows * cols * batch;
     // Operand traffic: one wave holds up to `cores` output tiles, laid out as a
     // near-square block of r x c tiles that share A row panels and B column panels.
+    // Walking the output block by block reads A once per block column and B once
+    // per block row; a partial block reads only the rows and columns it has.
     const double resident = std::min(cores, output_tiles);
     const double r = std::min(rows, std::ceil(std::sqrt(resident)));
     const double c = std::min(cols, std::ceil(resident / r));
-    const double panel_bytes = ceil_div(output_tiles, r * c) * (r * tm + c * tn) * k * e;
+    const double panel_bytes = ceil_div(cols, c) * a_bytes + ceil_div(rows, r) * b_bytes;
     const bool operands_fit_l2 = a_bytes + b_bytes <= kL2ResidentFraction * chip.compute.l2_bytes;
     const double operand_bytes = operands_fit_l2 ? a_bytes + b_bytes : std::max(a_bytes + b_bytes, panel_bytes);
 

@@ -1,5 +1,6 @@
 #include "sim/serving/iteration_cost.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "interconnect/collectives/collective_engine.h"
@@ -44,6 +45,21 @@ double IterationCost::weight_bytes_per_device() const {
 
 double IterationCost::estimate_seconds(const interconnect::CollectiveCall& call) {
   return interconnect::choose(call, system_.tuning, *router_, *system_.topology).estimate_s;
+}
+
+double IterationCost::tensor_parallel_all_reduce_seconds(const interconnect::CollectiveCall& call) {
+  const double nccl = estimate_seconds(call);
+  // The engine's own all-reduce inside a node (see KernelLaunch): the direct
+  // exchange. Those kernels are written for NVIDIA (and AMD) GPUs' peer memory;
+  // other accelerators reduce through their vendor's collective library.
+  const auto& spec = system_.topology->spec;
+  const std::string& vendor = system_.devices.front().vendor;
+  if (spec.intra == interconnect::IntraFabric::kNone || tp_ > spec.devices_per_node ||
+      call.bytes > launch_.custom_all_reduce_max_bytes || (vendor != "NVIDIA" && vendor != "AMD"))
+    return nccl;
+  auto direct = system_.tuning;
+  direct.forced[interconnect::CollectiveOp::kAllReduce] = interconnect::Algorithm::kDirect;
+  return std::min(nccl, interconnect::choose(call, direct, *router_, *system_.topology).estimate_s);
 }
 
 double IterationCost::transfer_seconds(int from, int to, double bytes) {
@@ -111,7 +127,7 @@ double IterationCost::dense_layer_seconds(long long T) {
     all_reduce.op = interconnect::CollectiveOp::kAllReduce;
     all_reduce.bytes = static_cast<double>(T) * m_.hidden * workload::dtype_bytes(m_.activation_dtype());
     for (int d = 0; d < tp_; ++d) all_reduce.devices.push_back(d);
-    s += 2 * estimate_seconds(all_reduce);
+    s += 2 * tensor_parallel_all_reduce_seconds(all_reduce);
   }
   dense_cache_.emplace(T, s);
   return s;

@@ -40,6 +40,7 @@ class IterationCost {
   int kernels_per_layer(bool prefill, bool decode) const;
   double attention_seconds(const std::vector<PrefillChunk>& prefills, const std::vector<long long>& decode_contexts);
   double estimate_seconds(const interconnect::CollectiveCall& call);  // on an idle network
+  double tensor_parallel_all_reduce_seconds(const interconnect::CollectiveCall& call);  // the engine's own kernels in a node
 
   const workload::ModelSpec& m_;
   int tp_, pp_;

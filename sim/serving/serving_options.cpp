@@ -20,6 +20,7 @@ const std::vector<std::pair<std::string, std::string>>& serving_option_help() {
       {"block-size", "tokens per KV-cache block (default 16)"},
       {"gpu-memory-utilization", "share of HBM for weights, activations and KV cache (default 0.9)"},
       {"enforce-eager", "launch decode iterations kernel by kernel too, not from CUDA graphs"},
+      {"custom-all-reduce-max-bytes", "tensor-parallel all-reduces up to this size inside a node use the engine's own peer-memory kernels (default 8 MiB, vLLM's; 0 turns them off)"},
       {"kernel-gap-us", "time the runtime adds to each kernel it launches eagerly (default: fitted, see serving_error_table --fit)"},
       {"prefill-engines", "engines that only prefill and send their KV caches to the others, which decode (default 0)"},
       {"trace", "requests from a CSV (arrival_s, prompt_tokens, output_tokens)"},
@@ -55,6 +56,7 @@ ServingConfig serving_config_from_options(const ServingOptions& options) {
   c.prefill_engines = static_cast<int>(r.whole("prefill-engines", 0, 0));
   c.launch.cuda_graphs = !r.flag("enforce-eager");
   c.launch.gap_s = 1e-6 * r.number("kernel-gap-us", 1e6 * c.launch.gap_s);
+  c.launch.custom_all_reduce_max_bytes = r.number("custom-all-reduce-max-bytes", c.launch.custom_all_reduce_max_bytes);
   if (c.gpu_memory_utilization <= 0 || c.gpu_memory_utilization > 1) r.fail("gpu-memory-utilization", "expected a fraction in (0, 1]");
   const std::string capacity = r.text("capacity-policy", "preempt");
   if (capacity == "preempt") c.capacity = CapacityPolicy::kPreempt;

@@ -2,12 +2,14 @@
 // (validation/reference/nccl_allreduce.csv, sources cited there).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <sstream>
 
 #include "network_support.h"
 #include "sim/core/collective_benchmark.h"
+#include "validation/nccl_reference.h"
 
 using namespace suanli;
 
@@ -68,4 +70,37 @@ TEST_CASE("Small all-reduces are latency-bound with the right shape", "[validati
     CHECK(t.busbw_Bps >= last_busbw * 0.999);
     last_busbw = t.busbw_Bps;
   }
+}
+
+TEST_CASE("Held-out mid-size all-reduces on A100 and H100 sweeps have a median error within 10%", "[validation][collectives]") {
+  // 4 MiB to 512 MiB: where the step latencies (bulk_step_latency_scale, fitted on
+  // the rows marked fit) and not the link plateau set the time.
+  std::vector<double> errors;
+  for (const auto& c : validation::read_collective_cases(std::string(SUANLI_SOURCE_DIR) + "/validation/reference/nccl_allreduce.csv")) {
+    if (c.role != "test" || c.bytes < 4.0 * (1 << 20) || c.bytes > 512.0 * (1 << 20)) continue;
+    errors.push_back(std::fabs(validation::predict_collective_case(c).error));
+  }
+  REQUIRE(errors.size() >= 30);
+  std::sort(errors.begin(), errors.end());
+  const double median = errors[errors.size() / 2];
+  INFO(errors.size() << " rows, median |error| " << 100 * median << "%");
+  CHECK(median < 0.10);
+}
+
+TEST_CASE("bulk_step_latency_scale slows the mid-size ramp, leaves the plateau and rejects bad values", "[collectives]") {
+  auto with_scale = [](double scale) {
+    YAML::Node node;
+    node["preset"] = "dgx-h100";
+    node["collectives"]["bulk_step_latency_scale"] = scale;
+    return config::load_system(node, "test", "system", 0);
+  };
+  const auto fast = with_scale(1.0), slow = with_scale(3.0);
+  auto time_of = [](const sim::SystemSpec& s, double bytes) {
+    return sim::time_collective(s, workload::Collective::kAllReduce, bytes, 8).time_s;
+  };
+  CHECK(time_of(slow, 16.0 * (1 << 20)) > 1.1 * time_of(fast, 16.0 * (1 << 20)));
+  CHECK(time_of(slow, 4.0 * (1 << 30)) == Approx(time_of(fast, 4.0 * (1 << 30))).epsilon(0.02));
+  // LL keeps NCCL's latency: 1 KiB does not move.
+  CHECK(time_of(slow, 1024) == Approx(time_of(fast, 1024)).epsilon(1e-9));
+  CHECK_THROWS_WITH(with_scale(0), Catch::Contains("collectives.bulk_step_latency_scale") && Catch::Contains("positive"));
 }
