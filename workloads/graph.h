@@ -22,6 +22,18 @@ enum class Collective : uint8_t {
   kAllReduce, kAllGather, kReduceScatter, kAllToAll, kBroadcast, kReduce, kBarrier, kSend, kRecv
 };
 
+// Zeros in a matrix op's operands: B holds the weights, A the activations.
+enum class SparsityPattern : uint8_t { kDense, kStructured, kBlock, kUnstructured };
+
+struct Sparsity {
+  double weight_density = 1;      // share of the weights that is non-zero
+  double activation_density = 1;  // share of the input activations that is non-zero
+  SparsityPattern pattern = SparsityPattern::kDense;  // of the weights
+  int n = 0, m = 0;  // N:M structured: n non-zeros in every m weights
+  int block = 0;     // block sparsity: block x block tiles all zero or kept
+  bool dense() const { return weight_density >= 1 && activation_density >= 1; }
+};
+
 struct ComputeInfo {
   ComputeKind kind = ComputeKind::kElementwise;
   std::string dtype = "bf16";  // fp64, fp32, tf32, fp16, bf16, fp8, int8
@@ -30,6 +42,7 @@ struct ComputeInfo {
   std::vector<std::vector<int64_t>> input_shapes, output_shapes;
   double flops = 0;
   double bytes = 0;
+  Sparsity sparsity;  // matrix ops only; dense unless a generator or trace says otherwise
 };
 
 struct MemoryInfo {

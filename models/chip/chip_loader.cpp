@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "models/chip/chip_energy.h"
 #include "sim/base/error.h"
 #include "sim/base/preset_files.h"
 #include "sim/base/yaml_fields.h"
@@ -55,6 +56,45 @@ std::vector<std::pair<int, int>> tile_shapes(YamlFields& f, const std::string& k
     shapes.emplace_back(rows, cols);
   }
   return shapes;
+}
+
+// sparsity: {structured: {n: 2, m: 4, speedup: 1.4}, zeros: skip, operands: [weights],
+//            max_speedup: 32, load_balance: 0.8, format: bitmap}; every key optional.
+SparsitySpec sparsity_spec(YamlFields& top, const std::string& file, const std::string& path) {
+  SparsitySpec spec;
+  if (!top.has("sparsity")) return spec;
+  YamlFields f(top.child("sparsity"), file, join_path(path, "sparsity"));
+  if (f.has("structured")) {
+    YamlFields nm(f.child("structured"), file, join_path(path, "sparsity.structured"));
+    spec.structured_n = static_cast<int>(nm.required_int("n"));
+    spec.structured_m = static_cast<int>(nm.required_int("m"));
+    if (!(spec.structured_n > 0 && spec.structured_n < spec.structured_m)) nm.fail("n", "expected 0 < n < m");
+    spec.structured_speedup = positive(nm, "speedup");
+    if (spec.structured_speedup > static_cast<double>(spec.structured_m) / spec.structured_n)
+      nm.fail("speedup", "cannot pass m / n, the share of the work left");
+    nm.finish();
+  }
+  const std::string zeros = f.optional_string("zeros", "none");
+  if (zeros == "skip") spec.zeros = ZeroHandling::kSkip;
+  else if (zeros == "gate") spec.zeros = ZeroHandling::kGate;
+  else if (zeros != "none") f.fail("zeros", "expected skip, gate or none, got '" + zeros + "'");
+  for (const auto& operand : f.optional_string_list("operands")) {
+    if (operand == "weights") spec.weights = true;
+    else if (operand == "activations") spec.activations = true;
+    else f.fail("operands", "expected weights and/or activations, got '" + operand + "'");
+  }
+  if (spec.zeros != ZeroHandling::kNone && !spec.weights && !spec.activations)
+    f.fail("operands", "zeros: " + zeros + " needs the operands whose zeros it handles (weights, activations)");
+  spec.max_speedup = f.optional_number("max_speedup", 1);
+  if (!(spec.max_speedup >= 1)) f.fail("max_speedup", "expected at least 1");
+  spec.load_balance = f.optional_number("load_balance", 1);
+  if (!(spec.load_balance > 0 && spec.load_balance <= 1)) f.fail("load_balance", "expected a fraction in (0, 1]");
+  const std::string format = f.optional_string("format", "bitmap");
+  if (format == "csr") spec.format = SparseFormat::kCsr;
+  else if (format == "coo") spec.format = SparseFormat::kCoo;
+  else if (format != "bitmap") f.fail("format", "expected bitmap, csr or coo, got '" + format + "'");
+  f.finish();
+  return spec;
 }
 
 }  // namespace
@@ -120,6 +160,22 @@ ChipSpec parse_chip(const YAML::Node& node, const std::string& file, const std::
     cal.fail("collective_core_fraction", "expected a fraction in [0, 1)");
   cal.finish();
 
+  chip.sparsity = sparsity_spec(top, file, path);
+  if (top.has("energy")) {
+    YamlFields energy(top.child("energy"), file, join_path(path, "energy"));
+    chip.energy.static_w = energy.optional_number("static_w", 0);
+    if (energy.has("static_w") && !(chip.energy.static_w > 0 && chip.energy.static_w < chip.power.tdp_w))
+      energy.fail("static_w", "expected a power in (0, tdp_w)");
+    chip.energy.hbm_j_per_byte = 8e-12 * energy.optional_number("hbm_pj_per_bit", 0);
+    if (chip.energy.hbm_j_per_byte < 0) energy.fail("hbm_pj_per_bit", "expected a non-negative number");
+    for (const char* key : {"matrix_pj_per_flop", "vector_pj_per_flop"}) {
+      if (!energy.has(key)) continue;
+      auto& table = std::string(key) == "matrix_pj_per_flop" ? chip.energy.matrix_j_per_flop : chip.energy.vector_j_per_flop;
+      for (const auto& [dtype, pj] : rate_table(energy, key)) table[dtype] = pj * 1e-12;
+    }
+    energy.finish();
+  }
+  derive_energy(chip);
   top.finish();
   return chip;
 }
@@ -151,6 +207,15 @@ ChipSpec load_chip(const YAML::Node& node, const std::string& file, const std::s
   YAML::Node merged = YAML::Clone(load_yaml_file(preset_path));
   YAML::Node overrides = YAML::Clone(node);
   overrides.remove("preset");
+  // Optional sections a preset may leave out take any of their keys as overrides;
+  // parse_chip checks them as strictly as a preset's own.
+  for (const char* section : {"sparsity", "energy"}) {
+    if (!overrides[section]) continue;
+    if (!overrides[section].IsMap()) throw InputError(file, join_path(path, section), "expected a mapping");
+    if (!merged[section]) merged[section] = YAML::Node(YAML::NodeType::Map);
+    for (const auto& item : overrides[section]) merged[section][item.first.Scalar()] = YAML::Clone(item.second);
+    overrides.remove(section);
+  }
   merge_overrides(merged, overrides, file, path, "chip");
   ChipSpec chip = parse_chip(merged, file, path);
   chip.source_file = preset_path;

@@ -37,6 +37,18 @@ struct PowerSpec {
   double tdp_w = 0;
 };
 
+// Energy of the chip's work (models/chip/chip_energy.h). Dynamic energy per FLOP
+// by dtype for the matrix and the vector units, per byte of HBM traffic, and the
+// static power the chip draws whenever it is on.
+struct EnergySpec {
+  double static_w = 0;
+  bool static_assumed = false;  // no figure in the preset: a share of the TDP (chip_energy.h)
+  std::map<std::string, double> matrix_j_per_flop;
+  std::map<std::string, double> vector_j_per_flop;
+  double hbm_j_per_byte = 0;
+  bool derived_from_tdp = false;  // some per-FLOP figures derived from the TDP (chip_energy.h)
+};
+
 // Parameters of the analytical models that are fitted, not read off a datasheet.
 struct CalibrationSpec {
   double matrix_efficiency = 1;  // best achieved fraction of dense matrix peak
@@ -63,6 +75,24 @@ struct CalibrationSpec {
   double collective_core_fraction = 0;
 };
 
+// What the matrix units do with zeros (see models/compute/sparsity.h).
+enum class ZeroHandling { kNone, kGate, kSkip };
+enum class SparseFormat { kBitmap, kCsr, kCoo };
+
+struct SparsitySpec {
+  // N:M structured weights on the matrix units (2:4 on Ampere and Hopper tensor
+  // cores): 0 when the chip has none. The speed-up is what GEMMs reach, not the
+  // nominal m/n of the datasheet's sparse peak.
+  int structured_n = 0, structured_m = 0;
+  double structured_speedup = 1;
+  // Unstructured and block zeros: skipped, gated or computed, in which operands.
+  ZeroHandling zeros = ZeroHandling::kNone;
+  bool weights = false, activations = false;  // operands whose zeros it handles
+  double max_speedup = 1;     // cap on the skip speed-up (the engine's widest compaction)
+  double load_balance = 1;    // share of the ideal skip speed-up that uneven rows leave
+  SparseFormat format = SparseFormat::kBitmap;  // how skipped operands are stored
+};
+
 struct ChipSpec {
   std::string name;          // preset id, e.g. "h100-sxm5-80gb"
   std::string display_name;
@@ -72,7 +102,9 @@ struct ChipSpec {
   MemorySpec memory;
   HostLinkSpec host_link;
   PowerSpec power;
+  EnergySpec energy;
   CalibrationSpec calibration;
+  SparsitySpec sparsity;
 };
 
 enum class Load { kTraining, kServing };

@@ -9,7 +9,6 @@
 #include "sim/base/error.h"
 
 namespace suanli::models {
-namespace {
 
 double element_bytes(const std::string& dtype) {
   if (dtype == "fp64") return 8;
@@ -17,6 +16,8 @@ double element_bytes(const std::string& dtype) {
   if (dtype == "fp16" || dtype == "bf16") return 2;
   return 1;  // fp8, int8
 }
+
+namespace {
 
 // GEMM libraries write 8-bit products as 16-bit (fp8) or 32-bit (int8) results.
 double output_bytes(const std::string& dtype) {
@@ -49,14 +50,16 @@ constexpr double kSmallestMmaRows = 16;
 // holds C tiles and other traffic. Half is the usual rule of thumb for LRU caches.
 constexpr double kL2ResidentFraction = 0.5;
 
-GemmPlan best_plan(const ChipSpec& chip, const GemmShape& s) {
+GemmPlan best_plan(const ChipSpec& chip, const GemmShape& s, const SparseEffect& sparse = {}) {
   const double cores = chip.compute.cores;
-  const double per_core_flops = matrix_peak(chip, s.dtype) * chip.calibration.matrix_efficiency / cores;
+  const double per_core_flops =
+      matrix_peak(chip, s.dtype) * chip.calibration.matrix_efficiency * sparse.math_speedup / cores;
   const double per_core_l2_Bps = chip.compute.l2_bandwidth_Bps / cores;
   const double hbm_Bps = chip.memory.achievable_hbm_Bps();
   const double e = element_bytes(s.dtype), eo = output_bytes(s.dtype);
+  const double ea = e * sparse.a_bytes, eb = e * sparse.b_bytes;  // per dense element, compressed
   const double m = s.m, n = s.n, k = s.k, batch = s.batch;
-  const double a_bytes = batch * m * k * e, b_bytes = batch * k * n * e, c_bytes = batch * m * n * eo;
+  const double a_bytes = batch * m * k * ea, b_bytes = batch * k * n * eb, c_bytes = batch * m * n * eo;
 
   // Tiles whose staging does not fit in SRAM cannot run; if none fits, the smallest
   // tile still runs (at the speed the model gives it).
@@ -88,7 +91,7 @@ GemmPlan best_plan(const ChipSpec& chip, const GemmShape& s) {
       const double tiles = output_tiles * split;
       const double waves = ceil_div(tiles, cores);
       const double mma_s = 2.0 * tm * tn * depth / per_core_flops;
-      const double feed_s = (tm + tn) * depth * e / per_core_l2_Bps;
+      const double feed_s = (tm * ea + tn * eb) * depth / per_core_l2_Bps;
       const double tile_s = std::max(mma_s, feed_s);
       const double busy = waves * (tile_s + chip.calibration.tile_overhead_s);
       // Split-K writes fp32 partial sums and reads them back to reduce them.
@@ -142,13 +145,17 @@ double matrix_peak(const ChipSpec& chip, const std::string& dtype) {
 
 OpCost gemm_cost(const ChipSpec& chip, const GemmShape& shape) {
   check_shape(shape, "a GEMM");
-  const GemmPlan plan = best_plan(chip, shape);
+  check_sparsity(shape.sparsity, "sparsity");
+  const SparseEffect sparse = sparse_effect(chip, shape.sparsity, shape.dtype);
+  const GemmPlan plan = best_plan(chip, shape, sparse);
   OpCost cost;
   cost.fixed_s = chip.calibration.launch_overhead_s + chip.memory.hbm_latency_s;
   cost.busy_s = plan.busy_s;
   cost.hbm_bytes = plan.hbm_bytes;
   cost.flops = 2.0 * shape.batch * shape.m * shape.n * shape.k;
   cost.plan = describe(plan);
+  if (!shape.sparsity.dense()) cost.plan += "; sparse: " + sparse.how;
+  cost.switching = sparse.switching;
   return cost;
 }
 

@@ -5,13 +5,18 @@
 
 #include "models/chip/chip_spec.h"
 #include "models/compute/op_cost.h"
+#include "models/compute/sparsity.h"
 
 namespace suanli::models {
 
 struct GemmShape {
   long long m = 0, n = 0, k = 0, batch = 1;
   std::string dtype = "bf16";
+  OperandSparsity sparsity;  // zeros in A (activations) and B (weights)
 };
+
+// Bytes of one operand element of a matrix op in this dtype.
+double element_bytes(const std::string& dtype);
 
 // How one GEMM maps onto the chip: the output is cut into tiles (those whose staged
 // operand slices fit in a core's SRAM), the tiles run in
@@ -21,7 +26,9 @@ struct GemmShape {
 // whether A and B fit in L2. Split-K cuts K when there are too few tiles to fill
 // the cores, at the price of writing and re-reading fp32 partial sums.
 // Among the chip's tile shapes and split factors the fastest plan is chosen, as a
-// GEMM library's heuristic would.
+// GEMM library's heuristic would. A sparse op runs with the chip's sparse effect
+// (models/compute/sparsity.h): compressed operands and a faster matrix rate where
+// the chip skips zeros; `flops` stays the dense count, the op's useful work.
 OpCost gemm_cost(const ChipSpec& chip, const GemmShape& shape);
 
 // Fused (flash-style) attention: per (batch*head), S = Q K^T and O = P V as two

@@ -13,6 +13,7 @@ struct OpCost {
   double busy_s = 0;
   double hbm_bytes = 0;
   double flops = 0;
+  double switching = 1;  // share of the op's MACs that toggle (zeros gated or skipped)
   std::string plan;  // how the model mapped the op (tile, split-k, waves), for reports
 
   // Duration when the op has `hbm_Bps` of bandwidth to itself.

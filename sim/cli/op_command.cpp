@@ -41,6 +41,10 @@ int op_command(const std::vector<std::string>& argv) {
              {"shape", "DIMS", "comma-separated dimensions, as above"},
              {"dtype", "DTYPE", "fp64, fp32, tf32, fp16, bf16 (default), fp8, int8"},
              {"causal", "", "attention: causal mask (half the scores)"},
+             {"weights", "PATTERN", "gemm: sparse weights, N:M (e.g. 2:4), unstructured or block"},
+             {"weight-density", "X", "gemm: share of non-zero weights (unstructured, block)"},
+             {"block", "N", "gemm: block edge for --weights block"},
+             {"activation-density", "X", "gemm: share of non-zero activations (ReLU-like sparsity)"},
              {"bytes", "BYTES", "copy: bytes to move, e.g. 1GiB"},
              {"src", "MEM", "copy: hbm (default) or host"},
              {"dst", "MEM", "copy: hbm (default) or host"},
@@ -57,6 +61,13 @@ int op_command(const std::vector<std::string>& argv) {
   if (args.flag("causal")) entry["causal"] = true;
   for (const char* key : {"bytes", "src", "dst"})
     if (args.has(key)) entry[key] = args.get(key);
+  for (const char* key : {"weights", "weight-density", "block", "activation-density"})
+    if (args.has(key)) {
+      std::string yaml_key = key;
+      for (char& ch : yaml_key)
+        if (ch == '-') ch = '_';
+      entry["sparsity"][yaml_key] = args.get(key);
+    }
   const workload::Node node = workload::read_op_entry(entry, "command line", "");
   if (node.type == workload::NodeType::kCommunication)
     throw InputError("command line", "--kind", "collectives need a system of several chips; 'op' times one chip's ops");

@@ -60,6 +60,44 @@ interconnect::CollectiveTuning read_tuning(YamlFields& system) {
   return tuning;
 }
 
+// energy: {chip_link_pj_per_bit, pcie_pj_per_bit, network_pj_per_bit, nic_w, node_switch_w, fabric_switch_w}
+// facility: {pue: 1.3} or {cooling: air} (the Uptime Institute's 2023 industry average)
+sim::SystemEnergySpec read_system_energy(YamlFields& f) {
+  sim::SystemEnergySpec e;
+  if (f.has("energy")) {
+    YamlFields energy = f.section("energy");
+    auto non_negative = [&](const char* key) {
+      const double value = energy.optional_number(key, 0);
+      if (value < 0) energy.fail(key, "expected a non-negative number");
+      return value;
+    };
+    e.chip_link_j_per_byte = 8e-12 * non_negative("chip_link_pj_per_bit");
+    e.pcie_j_per_byte = 8e-12 * non_negative("pcie_pj_per_bit");
+    e.network_j_per_byte = 8e-12 * non_negative("network_pj_per_bit");
+    e.nic_w = non_negative("nic_w");
+    e.node_switch_w = non_negative("node_switch_w");
+    e.fabric_switch_w = non_negative("fabric_switch_w");
+    energy.finish();
+  }
+  if (f.has("facility")) {
+    YamlFields facility = f.section("facility");
+    if (facility.has("pue") && facility.has("cooling")) facility.fail("pue", "give pue or cooling, not both");
+    if (facility.has("cooling")) {
+      const std::string cooling = facility.optional_string("cooling", "");
+      // Uptime Institute, "Large data centers are mostly more efficient, analysis
+      // confirms" (Update 221, Nov 2023): "In 2023, industry average PUE stood at 1.58."
+      if (cooling == "air") e.pue = 1.58;
+      else facility.fail("cooling", "expected air (industry average PUE 1.58); for liquid cooling give the site's pue, "
+                                    "no published average was found to default to");
+    } else {
+      e.pue = facility.optional_number("pue", 1);
+      if (!(e.pue >= 1)) facility.fail("pue", "expected a power usage effectiveness of at least 1, got " + std::to_string(e.pue));
+    }
+    facility.finish();
+  }
+  return e;
+}
+
 sim::SystemSpec parse_system(const YAML::Node& node, const std::string& file, const std::string& path, int64_t ranks) {
   YamlFields f(node, file, path);
   if (!f.has("chip")) f.fail("chip", "required field is missing (a chip preset name such as h100-sxm5-80gb)");
@@ -67,6 +105,7 @@ sim::SystemSpec parse_system(const YAML::Node& node, const std::string& file, co
   sim::SystemSpec system;
   const std::string name = f.optional_string("name", "");
   f.optional_string("display_name", "");
+  system.energy = read_system_energy(f);
   int64_t available = 0;
   if (f.has("node")) {
     auto spec = interconnect::read_topology(f);
@@ -115,7 +154,7 @@ sim::SystemSpec load_system(const YAML::Node& node, const std::string& file, con
   YAML::Node overrides = YAML::Clone(node);
   overrides.remove("preset");
   // `nodes`, `name` and `collectives` may be set even where the preset leaves them implicit.
-  for (const char* key : {"nodes", "name", "collectives"})
+  for (const char* key : {"nodes", "name", "collectives", "energy", "facility"})
     if (overrides[key] && !merged[key]) merged[key] = overrides[key];
   merge_overrides(merged, overrides, file, path, "system");
   try {

@@ -175,6 +175,7 @@ void Device::complete(int slot_index, double now) {
   }
   ++stats_.ops[engine];
   stats_.flops += op.flops;
+  stats_.compute_energy_j += op.energy_j;
   stats_.hbm_bytes += op.hbm_bytes;
   stats_.host_bytes += op.host_bytes;
   stats_.last_end_s = now;

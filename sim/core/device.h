@@ -30,6 +30,7 @@ struct DeviceStats {
   double busy_s[kEngineCount] = {};
   uint64_t ops[kEngineCount] = {};
   double flops = 0;
+  double compute_energy_j = 0;  // dynamic energy of the arithmetic of its ops
   double hbm_bytes = 0;
   double host_bytes = 0;
   double peak_memory_bytes = 0;

@@ -24,6 +24,7 @@ struct ProgramOp {
   double hbm_bytes = 0;
   double host_bytes = 0;   // over the host link (copies to/from host)
   double flops = 0;
+  double energy_j = 0;     // dynamic energy of its arithmetic (HBM traffic is priced per device)
   double alloc_bytes = 0;
   double free_bytes = 0;
   double measured_s = -1;  // >= 0: replay this duration instead of modelling

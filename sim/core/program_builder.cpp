@@ -4,6 +4,7 @@
 #include <map>
 #include <tuple>
 
+#include "models/chip/chip_energy.h"
 #include "models/compute/matrix_model.h"
 #include "models/compute/vector_model.h"
 #include "sim/base/error.h"
@@ -76,12 +77,15 @@ std::string collective_key(const Node& node, int rank, const std::string& group_
 
 // Transformer graphs repeat the same few shapes thousands of times; the cost of a
 // node depends only on these fields and the chip, so it is computed once per shape.
-using CostKey = std::tuple<int, int, std::string, int64_t, int64_t, int64_t, int64_t, bool, double, double, int, int, double>;
+using CostKey = std::tuple<int, int, std::string, int64_t, int64_t, int64_t, int64_t, bool, double, double, int, int, double,
+                           std::tuple<double, double, int, int, int, int>>;
 
 CostKey cost_key(const Node& n) {
   const auto& c = n.compute;
+  const auto& s = c.sparsity;
   return {static_cast<int>(n.type), static_cast<int>(c.kind), c.dtype, c.m, c.n, c.k, c.batch, c.causal, c.flops, c.bytes,
-          static_cast<int>(n.memory.src), static_cast<int>(n.memory.dst), n.memory.bytes};
+          static_cast<int>(n.memory.src), static_cast<int>(n.memory.dst), n.memory.bytes,
+          {s.weight_density, s.activation_density, static_cast<int>(s.pattern), s.n, s.m, s.block}};
 }
 
 interconnect::CollectiveOp network_op(workload::Collective kind) {
@@ -101,7 +105,21 @@ interconnect::CollectiveOp network_op(workload::Collective kind) {
   return CollectiveOp::kAllReduce;
 }
 
+models::OperandSparsity operand_sparsity(const workload::Sparsity& s) {
+  models::OperandSparsity out;
+  out.weight_density = s.weight_density;
+  out.activation_density = s.activation_density;
+  out.pattern = static_cast<models::SparsityPattern>(static_cast<int>(s.pattern));
+  out.n = s.n, out.m = s.m, out.block = s.block;
+  return out;
+}
+
 }  // namespace
+
+bool runs_on_matrix_units(const Node& node) {
+  const auto kind = node.compute.kind;
+  return kind == ComputeKind::kGemm || kind == ComputeKind::kBatchedGemm || kind == ComputeKind::kAttention;
+}
 
 models::OpCost node_cost(const Node& node, const models::ChipSpec& chip) {
   if (node.type == NodeType::kMemory) {
@@ -119,7 +137,8 @@ models::OpCost node_cost(const Node& node, const models::ChipSpec& chip) {
   switch (c.kind) {
     case ComputeKind::kGemm:
     case ComputeKind::kBatchedGemm:
-      if (c.m > 0 && c.n > 0 && c.k > 0) return models::gemm_cost(chip, {c.m, c.n, c.k, c.batch, c.dtype});
+      if (c.m > 0 && c.n > 0 && c.k > 0)
+        return models::gemm_cost(chip, {c.m, c.n, c.k, c.batch, c.dtype, operand_sparsity(c.sparsity)});
       break;  // only FLOPs and bytes known: treat as a roofline op below
     case ComputeKind::kAttention:
       if (c.m > 0 && c.n > 0 && c.k > 0) return models::attention_cost(chip, {c.m, c.n, c.k, c.batch, c.dtype}, c.causal);
@@ -288,6 +307,7 @@ BuiltPrograms build_programs(const workload::Workload& workload, const std::vect
       op.busy_s = cost.busy_s;
       op.hbm_bytes = cost.hbm_bytes;
       op.flops = cost.flops;
+      if (node.type == NodeType::kCompute) op.energy_j = models::compute_energy_j(chip, cost, node.compute.dtype, runs_on_matrix_units(node));
       if (node.type == NodeType::kMemory && (node.memory.src == Location::kHost || node.memory.dst == Location::kHost))
         op.host_bytes = node.memory.bytes;
     }

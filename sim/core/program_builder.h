@@ -22,5 +22,7 @@ BuiltPrograms build_programs(const workload::Workload& workload, const std::vect
 
 // Cost of a single compute or memory node on a chip (also used by `suanli op`).
 models::OpCost node_cost(const workload::Node& node, const models::ChipSpec& chip);
+// Whether a compute node runs on the matrix units (GEMMs, attention) or the vector units.
+bool runs_on_matrix_units(const workload::Node& node);
 
 }  // namespace suanli::sim

@@ -17,6 +17,20 @@
 
 namespace suanli::sim {
 
+// Energy of what the chips' presets do not hold: the network and the facility.
+// Zeros are figures nobody published; the energy report names them unpriced.
+struct SystemEnergySpec {
+  double chip_link_j_per_byte = 0;  // NVLink-class links between chips
+  double pcie_j_per_byte = 0;       // device to NIC
+  double network_j_per_byte = 0;    // NIC lines and fabric links
+  double nic_w = 0;                 // per NIC, while on
+  double node_switch_w = 0;         // per in-node switch (NVSwitch), while on
+  double fabric_switch_w = 0;       // per fabric switch, while on
+  // Facility energy over IT energy (power usage effectiveness): cooling and power
+  // distribution on top of what the equipment draws. 1: the IT equipment alone.
+  double pue = 1;
+};
+
 struct SystemSpec {
   std::string name;                       // preset or config name, for reports
   std::vector<models::ChipSpec> devices;  // device d runs rank d
@@ -24,6 +38,7 @@ struct SystemSpec {
   // when the system has none, and then collectives need measured durations.
   std::shared_ptr<const interconnect::Topology> topology;
   interconnect::CollectiveTuning tuning = interconnect::default_tuning();
+  SystemEnergySpec energy;
 };
 
 // The system with every chip at its sustained compute fraction (models::at_sustained_load).

@@ -80,6 +80,9 @@ TrainingReport simulate_training(workload::TrainingWorkload job, const SystemSpe
     report.memory_peak_bytes_per_device = std::max(report.memory_peak_bytes_per_device, stats.peak_memory_bytes);
   }
   if (options.record_ops) report.breakdown = time_breakdown(report.job.workload, report.run, report.critical_device);
+  report.energy = energy_report(report.run, system);
+  const auto& layout = report.job.layout;
+  report.tokens = static_cast<double>(layout.global_batch) * (layout.seq_length > 0 ? layout.seq_length : model.seq_length);
   return report;
 }
 

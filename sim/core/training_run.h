@@ -3,6 +3,7 @@
 // a system, and summarised in the numbers training people quote.
 #include <string>
 
+#include "sim/core/energy_report.h"
 #include "sim/core/simulation.h"
 #include "sim/core/time_breakdown.h"
 #include "workloads/transformer/training_generator.h"
@@ -19,6 +20,8 @@ struct TrainingReport {
   TimeBreakdown breakdown;             // of that device
   double memory_peak_bytes_per_device = 0;  // largest simulated peak over devices
   workload::RankMemory memory;             // model of the rank with the largest total
+  EnergyReport energy;                     // of the iteration, every device
+  double tokens = 0;                       // tokens the iteration trains on: global batch x sequence
 };
 
 // Throws InputError for a layout that does not fit the model or the system, and

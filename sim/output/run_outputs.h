@@ -24,6 +24,9 @@ struct RunContext {
 // The training numbers (iteration time, model TFLOP/s, MFU, breakdown, memory) as
 // fields of the JSON object being written.
 void write_training_fields(const sim::TrainingReport& report, JsonWriter& json);
+// energy_j (total, facility, breakdown, unpriced), pue, average_power_w and, with
+// tokens, energy_per_token_j.
+void write_energy_fields(const sim::EnergyReport& energy, double tokens, JsonWriter& json);
 
 void write_summary_json(const RunContext& run, std::ostream& out);
 void write_results_h5(const RunContext& run, const std::string& file);

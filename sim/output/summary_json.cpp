@@ -1,3 +1,4 @@
+#include "sim/core/energy_report.h"
 #include "sim/core/program.h"
 #include "sim/output/json_writer.h"
 #include "sim/output/run_outputs.h"
@@ -7,6 +8,30 @@
 #endif
 
 namespace suanli::output {
+
+void write_energy_fields(const sim::EnergyReport& e, double tokens, JsonWriter& json) {
+  json.key("energy_j").begin_object();
+  json.field("total", e.it_j);
+  json.field("facility", e.facility_j);
+  json.key("breakdown").begin_object();
+  json.field("compute", e.compute_j).field("hbm", e.hbm_j).field("chip_static", e.chip_static_j);
+  json.field("chip_links", e.chip_links_j).field("pcie", e.pcie_j).field("network_links", e.network_links_j);
+  json.field("nics", e.nics_j).field("switches", e.switches_j);
+  json.end_object();
+  json.key("unpriced").begin_array();
+  for (const auto& what : e.unpriced) json.value(what);
+  json.end_array();
+  json.key("assumed").begin_array();
+  for (const auto& what : e.assumed) json.value(what);
+  json.end_array();
+  json.end_object();
+  json.field("pue", e.pue);
+  json.field("average_power_w", e.average_power_w);
+  if (tokens > 0) {
+    json.field("energy_per_token_j", e.it_j / tokens);
+    json.field("facility_energy_per_token_j", e.facility_j / tokens);
+  }
+}
 
 void write_training_fields(const sim::TrainingReport& r, JsonWriter& json) {
   json.field("iteration_time_s", r.iteration_time_s);
@@ -26,6 +51,7 @@ void write_training_fields(const sim::TrainingReport& r, JsonWriter& json) {
   json.field("optimizer_s", r.breakdown.optimizer_s);
   json.end_object();
   json.field("memory_peak_bytes_per_device", r.memory_peak_bytes_per_device);
+  write_energy_fields(r.energy, r.tokens, json);
   json.key("memory_model").begin_object();
   json.field("weights", r.memory.weights).field("gradients", r.memory.gradients).field("optimizer", r.memory.optimizer);
   json.field("activations", r.memory.activations).field("buffers", r.memory.buffers);
@@ -48,6 +74,7 @@ void write_summary_json(const RunContext& run, std::ostream& out) {
   json.field("workload", run.workload.name);
   json.field("makespan_s", r.makespan_s);
   if (run.training) write_training_fields(*run.training, json);
+  else write_energy_fields(sim::energy_report(r, run.system), 0, json);
   json.field("total_flops", flops);
   json.field("achieved_flops_per_s", r.makespan_s > 0 ? flops / r.makespan_s : 0.0);
   json.key("bytes_moved").begin_object().field("hbm", hbm).field("host_link", host).end_object();

@@ -76,6 +76,15 @@ Node node_from_proto(const proto::Node& in, const std::string& file, const std::
       for (const auto& s : c.output_shapes()) node.compute.output_shapes.emplace_back(s.dims().begin(), s.dims().end());
       node.compute.flops = c.flops();
       node.compute.bytes = c.bytes();
+      if (c.has_sparsity()) {
+        const auto& s = c.sparsity();
+        node.compute.sparsity.weight_density = s.weight_density();
+        node.compute.sparsity.activation_density = s.activation_density();
+        node.compute.sparsity.pattern = from_proto_enum<SparsityPattern>(s.pattern() + 1, 4, file, field + ".compute.sparsity.pattern");
+        node.compute.sparsity.n = s.n();
+        node.compute.sparsity.m = s.m();
+        node.compute.sparsity.block = s.block();
+      }
       fill_compute_costs(node.compute);
       break;
     }
@@ -127,6 +136,16 @@ void node_to_proto(const Node& node, proto::Node& out) {
       for (const auto& dims : node.compute.output_shapes) *c->add_output_shapes()->mutable_dims() = {dims.begin(), dims.end()};
       c->set_flops(node.compute.flops);
       c->set_bytes(node.compute.bytes);
+      if (!node.compute.sparsity.dense()) {
+        const auto& s = node.compute.sparsity;
+        auto* out_sparsity = c->mutable_sparsity();
+        out_sparsity->set_weight_density(s.weight_density);
+        out_sparsity->set_activation_density(s.activation_density);
+        out_sparsity->set_pattern(static_cast<proto::SparsityPattern>(static_cast<int>(s.pattern)));
+        out_sparsity->set_n(s.n);
+        out_sparsity->set_m(s.m);
+        out_sparsity->set_block(s.block);
+      }
       break;
     }
     case NodeType::kMemory: {

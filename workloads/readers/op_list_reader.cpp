@@ -7,6 +7,7 @@
 #include "sim/base/yaml_fields.h"
 #include "workloads/op_math.h"
 #include "workloads/readers/native_io.h"
+#include "workloads/sparsity_config.h"
 
 namespace suanli::workload {
 namespace {
@@ -65,6 +66,9 @@ Node read_op_entry(const YAML::Node& entry, const std::string& file, const std::
     read_shape(fields, node.compute);
     node.compute.flops = fields.optional_number("flops", 0);
     node.compute.bytes = fields.optional_bytes("bytes", 0);
+    node.compute.sparsity = read_sparsity(fields);
+    if (!node.compute.sparsity.dense() && node.compute.kind != ComputeKind::kGemm && node.compute.kind != ComputeKind::kBatchedGemm)
+      fields.fail("sparsity", "only GEMMs (weights times activations) take sparsity; this op is " + kind);
     fill_compute_costs(node.compute);
   } else if (kind == "copy") {
     node.type = NodeType::kMemory;
