@@ -30,6 +30,7 @@ void derive_energy(ChipSpec& chip) {
 }
 
 double compute_energy_j(const ChipSpec& chip, const OpCost& cost, const std::string& dtype, bool on_matrix_units) {
+  if (cost.energy_j >= 0) return cost.energy_j;
   const auto& table = on_matrix_units ? chip.energy.matrix_j_per_flop : chip.energy.vector_j_per_flop;
   auto it = table.find(dtype);
   if (it == table.end()) {

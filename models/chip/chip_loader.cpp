@@ -97,6 +97,34 @@ SparsitySpec sparsity_spec(YamlFields& top, const std::string& file, const std::
   return spec;
 }
 
+// cim: crossbar arrays (see CimSpec); every key but the endurance is required.
+CimSpec cim_spec(YamlFields& top, const std::string& file, const std::string& path) {
+  CimSpec c;
+  if (!top.has("cim")) return c;
+  YamlFields f(top.child("cim"), file, join_path(path, "cim"));
+  auto count = [&](const char* key) {
+    const int64_t value = f.required_int(key);
+    if (value <= 0) f.fail(key, "expected a positive whole number, got " + std::to_string(value));
+    return static_cast<int>(value);
+  };
+  c.rows = count("rows"), c.cols = count("cols"), c.bits_per_cell = count("bits_per_cell");
+  c.weight_bits = count("weight_bits"), c.input_bits = count("input_bits"), c.dac_bits = count("dac_bits");
+  c.adc_bits = count("adc_bits"), c.cols_per_adc = count("cols_per_adc");
+  if (c.cols_per_adc > c.cols) f.fail("cols_per_adc", "cannot exceed cols");
+  c.read_latency_s = positive(f, "read_latency_s");
+  c.adc_conversion_s = positive(f, "adc_conversion_s");
+  c.array_read_j = 1e-12 * non_negative(f, "array_read_pj");
+  c.adc_conversion_j = 1e-12 * non_negative(f, "adc_conversion_pj");
+  c.dac_conversion_j = 1e-12 * non_negative(f, "dac_conversion_pj");
+  c.write_latency_s = non_negative(f, "write_latency_s");
+  c.write_j_per_cell = 1e-12 * non_negative(f, "write_pj_per_cell");
+  c.endurance_writes = f.optional_number("endurance_writes", 0);
+  if (c.endurance_writes < 0) f.fail("endurance_writes", "expected a non-negative number (0: unlimited)");
+  c.arrays_per_macro = count("arrays_per_macro"), c.macros_per_tile = count("macros_per_tile"), c.tiles = count("tiles");
+  f.finish();
+  return c;
+}
+
 }  // namespace
 
 std::vector<std::string> preset_dirs() { return preset_search_dirs("SUANLI_PRESET_PATH", SUANLI_PRESET_DIR); }
@@ -161,6 +189,7 @@ ChipSpec parse_chip(const YAML::Node& node, const std::string& file, const std::
   cal.finish();
 
   chip.sparsity = sparsity_spec(top, file, path);
+  chip.cim = cim_spec(top, file, path);
   if (top.has("energy")) {
     YamlFields energy(top.child("energy"), file, join_path(path, "energy"));
     chip.energy.static_w = energy.optional_number("static_w", 0);
@@ -209,7 +238,7 @@ ChipSpec load_chip(const YAML::Node& node, const std::string& file, const std::s
   overrides.remove("preset");
   // Optional sections a preset may leave out take any of their keys as overrides;
   // parse_chip checks them as strictly as a preset's own.
-  for (const char* section : {"sparsity", "energy"}) {
+  for (const char* section : {"sparsity", "energy", "cim"}) {
     if (!overrides[section]) continue;
     if (!overrides[section].IsMap()) throw InputError(file, join_path(path, section), "expected a mapping");
     if (!merged[section]) merged[section] = YAML::Node(YAML::NodeType::Map);

@@ -75,6 +75,30 @@ struct CalibrationSpec {
   double collective_core_fraction = 0;
 };
 
+// Compute-in-memory crossbars (models/compute/cim_model.h): weights stay in the
+// arrays' cells and inputs are applied to the rows; each column's current is one
+// dot product, digitised by an ADC shared by `cols_per_adc` columns.
+struct CimSpec {
+  int rows = 0, cols = 0;      // cells per array
+  int bits_per_cell = 1;       // weight bits one cell holds
+  int weight_bits = 8;         // a weight spans weight_bits / bits_per_cell cells of a row (bit slicing)
+  int input_bits = 8;          // an input is applied dac_bits at a time (1: bit-serial)
+  int dac_bits = 1;
+  int adc_bits = 8;
+  int cols_per_adc = 1;
+  double read_latency_s = 0;     // one array read (one input slice on every row)
+  double adc_conversion_s = 0;   // one conversion
+  double array_read_j = 0;       // energy of one array read, cells and sense lines
+  double adc_conversion_j = 0;
+  double dac_conversion_j = 0;
+  double write_latency_s = 0;    // programming one row of an array
+  double write_j_per_cell = 0;
+  double endurance_writes = 0;   // writes a cell survives (0: unlimited, SRAM)
+  int arrays_per_macro = 1, macros_per_tile = 1, tiles = 0;
+  long long arrays() const { return static_cast<long long>(arrays_per_macro) * macros_per_tile * tiles; }
+  bool present() const { return tiles > 0 && rows > 0; }
+};
+
 // What the matrix units do with zeros (see models/compute/sparsity.h).
 enum class ZeroHandling { kNone, kGate, kSkip };
 enum class SparseFormat { kBitmap, kCsr, kCoo };
@@ -105,6 +129,7 @@ struct ChipSpec {
   EnergySpec energy;
   CalibrationSpec calibration;
   SparsitySpec sparsity;
+  CimSpec cim;  // absent (tiles 0) on chips without compute-in-memory arrays
 };
 
 enum class Load { kTraining, kServing };

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <tuple>
 
 #include "models/chip/chip_energy.h"
+#include "models/compute/cim_model.h"
 #include "models/compute/matrix_model.h"
 #include "models/compute/vector_model.h"
 #include "sim/base/error.h"
@@ -116,12 +118,26 @@ models::OperandSparsity operand_sparsity(const workload::Sparsity& s) {
 
 }  // namespace
 
+bool cim_weights_fit(const workload::Graph& graph, const models::ChipSpec& chip) {
+  // One weight matrix per GEMM name: the micro-batches of a training iteration
+  // repeat a layer's GEMMs under the same name.
+  std::set<std::string> seen;
+  long long arrays = 0;
+  for (const auto& node : graph.nodes) {
+    if (node.type != NodeType::kCompute || node.compute.kind != ComputeKind::kGemm || node.compute.m <= 0) continue;
+    if (!node.name.empty() && !seen.insert(node.name).second) continue;
+    const auto& c = node.compute;
+    arrays += models::cim_mapping(chip, {c.m, c.n, c.k, c.batch, c.dtype}).arrays;
+  }
+  return arrays <= chip.cim.arrays();
+}
+
 bool runs_on_matrix_units(const Node& node) {
   const auto kind = node.compute.kind;
   return kind == ComputeKind::kGemm || kind == ComputeKind::kBatchedGemm || kind == ComputeKind::kAttention;
 }
 
-models::OpCost node_cost(const Node& node, const models::ChipSpec& chip) {
+models::OpCost node_cost(const Node& node, const models::ChipSpec& chip, bool cim_weights_resident) {
   if (node.type == NodeType::kMemory) {
     const auto& m = node.memory;
     if (m.src == Location::kSsd || m.dst == Location::kSsd)
@@ -137,8 +153,13 @@ models::OpCost node_cost(const Node& node, const models::ChipSpec& chip) {
   switch (c.kind) {
     case ComputeKind::kGemm:
     case ComputeKind::kBatchedGemm:
-      if (c.m > 0 && c.n > 0 && c.k > 0)
-        return models::gemm_cost(chip, {c.m, c.n, c.k, c.batch, c.dtype, operand_sparsity(c.sparsity)});
+      if (c.m > 0 && c.n > 0 && c.k > 0) {
+        const models::GemmShape shape{c.m, c.n, c.k, c.batch, c.dtype, operand_sparsity(c.sparsity)};
+        // A GEMM's B is a weight matrix (the IR's convention): crossbars hold it.
+        // Batched GEMMs multiply activations by activations: digital units.
+        if (chip.cim.present() && c.kind == ComputeKind::kGemm) return models::cim_gemm_cost(chip, shape, cim_weights_resident);
+        return models::gemm_cost(chip, shape);
+      }
       break;  // only FLOPs and bytes known: treat as a roofline op below
     case ComputeKind::kAttention:
       if (c.m > 0 && c.n > 0 && c.k > 0) return models::attention_cost(chip, {c.m, c.n, c.k, c.batch, c.dtype}, c.causal);
@@ -186,6 +207,7 @@ BuiltPrograms build_programs(const workload::Workload& workload, const std::vect
       throw InputError(origin, "graphs[" + std::to_string(r) + "].rank",
                        "expected rank " + std::to_string(r) + " (graphs must be in rank order), got " + std::to_string(graph.rank));
     const auto& chip = chips[r];
+    const bool cim_resident = !chip.cim.present() || cim_weights_fit(graph, chip);
     if (workload.mirrored(static_cast<int>(r))) {  // runs what its model rank runs; nothing to build
       if (!graph.nodes.empty())
         throw InputError(origin, "graphs[" + std::to_string(r) + "]", "a mirrored rank must have no ops of its own");
@@ -297,7 +319,7 @@ BuiltPrograms build_programs(const workload::Workload& workload, const std::vect
       try {
         const CostKey key = cost_key(node);
         auto cached = cost_cache.find(key);
-        if (cached == cost_cache.end()) cached = cost_cache.emplace(key, node_cost(node, chip)).first;
+        if (cached == cost_cache.end()) cached = cost_cache.emplace(key, node_cost(node, chip, cim_resident)).first;
         cost = cached->second;
       } catch (const InputError& e) {
         if (!e.file().empty() && e.file() != origin) throw;

@@ -1,0 +1,108 @@
+// Compute-in-memory: weight-stationary crossbars against a hand calculation and
+// against ISAAC's published figures; reprogramming when weights do not fit;
+// activation-by-activation products on the digital units.
+#include <catch2/catch.hpp>
+
+#include "models/chip/chip_energy.h"
+#include "models/compute/cim_model.h"
+#include "sim/config/run_config.h"
+#include "sim/core/energy_report.h"
+#include "sim/core/program_builder.h"
+#include "test_support.h"
+
+using namespace suanli;
+
+TEST_CASE("a CIM GEMM's latency and energy match a hand calculation", "[models][cim]") {
+  const auto chip = models::load_preset("isaac-reram-cim");
+  // 10 x 256 inputs against 256 x 32 16-bit weights. A weight spans 8 two-bit cells,
+  // so an array row holds 16 weights: 2 row tiles x 2 column tiles = 4 arrays, and
+  // the other arrays hold 4032 copies, so every vector gets its own copy.
+  const models::GemmShape shape{10, 32, 256, 1, "fp16"};
+  const auto map = models::cim_mapping(chip, shape);
+  CHECK(map.cells_per_weight == 8);
+  CHECK(map.arrays == 4);
+  CHECK(map.copies == 16128 / 4);
+  const auto cost = models::cim_gemm_cost(chip, shape, true);
+  // 16 input bits, one per 100 ns read (the ADC's 128 conversions fit in it).
+  CHECK(cost.busy_s == Approx(16 * 100e-9));
+  CHECK(cost.fixed_s == Approx(1e-6));
+  // Each of 10 x 16 slices reads 4 arrays: 30 pJ, 128 DACs at 0.39 pJ, 128 ADC conversions at 1.67 pJ.
+  CHECK(cost.energy_j == Approx(10 * 16 * 4 * (30 + 128 * 0.39 + 128 * 1.67) * 1e-12));
+  CHECK(models::compute_energy_j(chip, cost, "fp16", true) == cost.energy_j);
+  // Only inputs and outputs cross the memory bus.
+  CHECK(cost.hbm_bytes == Approx(10 * 256 * 2 + 10 * 32 * 2));
+}
+
+TEST_CASE("weights that do not fit the arrays are programmed, costing time, energy and DRAM reads", "[models][cim]") {
+  const auto chip = models::load_preset("isaac-reram-cim");
+  const models::GemmShape shape{10, 32, 256, 1, "fp16"};
+  const auto resident = models::cim_gemm_cost(chip, shape, true);
+  const auto programmed = models::cim_gemm_cost(chip, shape, false);
+  // One 128-row write in every array at once (4 arrays over 2,016 macros), 85.7 ns per row.
+  CHECK(programmed.busy_s - resident.busy_s == Approx(128 * 85.7e-9));
+  CHECK(programmed.energy_j - resident.energy_j == Approx(256 * 32 * 8 * 10e-12));
+  CHECK(programmed.hbm_bytes - resident.hbm_bytes == Approx(256 * 32 * 2));
+  // An op larger than every array runs in passes, each reprogramming them.
+  const models::GemmShape huge{64, 16384, 16384, 1, "fp16"};
+  const auto map = models::cim_mapping(chip, huge);
+  CHECK(map.passes == (map.arrays + 16127) / 16128);
+  CHECK(map.passes > 1);
+  CHECK(models::cim_gemm_cost(chip, huge, true).plan.find("weights programmed") != std::string::npos);
+  // On a whole graph: a device whose GEMMs outgrow its arrays reprograms every one.
+  const std::string small = "{name: a, kind: gemm, shape: [16, 1024, 1024], dtype: fp16}";
+  const std::string big = "{name: b, kind: gemm, shape: [16, 16384, 16384], dtype: fp16}";
+  auto run = [](const std::string& ops) {
+    const auto config = config::run_config_from_text("system: {chip: isaac-reram-cim, devices: 1}\nworkload: {ops: [" + ops + "]}", "cim.yaml");
+    CHECK_FALSE(config.workload.graphs.empty());
+    const bool fits = sim::cim_weights_fit(config.workload.graphs[0], config.system.devices[0]);
+    const auto result = sim::simulate(config.workload, config.system, config.options);
+    return std::make_pair(fits, result.devices[0].stats.hbm_bytes);
+  };
+  const auto [alone_fits, alone_bytes] = run(small);
+  const auto [crowded_fits, crowded_bytes] = run(small + ", " + big);
+  CHECK(alone_fits);
+  CHECK_FALSE(crowded_fits);
+  CHECK(crowded_bytes > alone_bytes + 1024.0 * 1024 * 2);  // the small op's weights are now read too
+}
+
+TEST_CASE("ISAAC-CE's peak throughput and efficiency come out within 20% of its published figures", "[models][cim][validation]") {
+  // Shafiee et al., ISCA 2016, Table IV: ISAAC-CE 478.95 GOP/s/mm2 over 85.4 mm2 and
+  // 627.5 GOP/s/W, 16-bit. A resident GEMM that fills the arrays: 8 row tiles x 126
+  // column tiles = 1,008 arrays, 16 copies over the 16,128.
+  const auto chip = models::load_preset("isaac-reram-cim");
+  const models::GemmShape shape{16000, 2016, 1024, 1, "fp16"};
+  const auto map = models::cim_mapping(chip, shape);
+  CHECK(map.arrays * map.copies == 16128);
+  const auto cost = models::cim_gemm_cost(chip, shape, true);
+  const double ops_per_s = cost.flops / cost.busy_s;
+  CHECK(ops_per_s == Approx(478.95e9 * 85.4).epsilon(0.20));
+  const double watts = (cost.energy_j + chip.energy.static_w * cost.busy_s) / cost.busy_s;
+  CHECK(ops_per_s / watts == Approx(627.5e9).epsilon(0.20));
+  CHECK(watts == Approx(65.8).epsilon(0.05));  // the chip total of Table I (ADCs at 1.28 rather than 1.2 GS/s: +3%)
+}
+
+TEST_CASE("attention and batched GEMMs of activations run on a CIM chip's digital units", "[models][cim]") {
+  const auto chip = models::load_preset("isaac-reram-cim");
+  workload::Node attention;
+  attention.compute.kind = workload::ComputeKind::kAttention;
+  attention.compute.dtype = "fp16";
+  attention.compute.m = 128, attention.compute.n = 128, attention.compute.k = 64, attention.compute.batch = 32;
+  CHECK(sim::node_cost(attention, chip).plan.find("cim") == std::string::npos);
+  workload::Node batched = attention;
+  batched.compute.kind = workload::ComputeKind::kBatchedGemm;
+  CHECK(sim::node_cost(batched, chip).plan.find("cim") == std::string::npos);
+  workload::Node weights = attention;
+  weights.compute.kind = workload::ComputeKind::kGemm;
+  weights.compute.batch = 1;
+  CHECK(sim::node_cost(weights, chip).plan.find("cim") == 0);
+}
+
+TEST_CASE("a bad cim section names the field", "[models][cim][errors]") {
+  auto with = [](const std::string& cim) {
+    return YAML::Load("{preset: isaac-reram-cim, cim: " + cim + "}");
+  };
+  CHECK_THROWS_WITH(models::load_chip(with("{cols_per_adc: 256}"), "chip.yaml", "chip"), Catch::Contains("cim.cols_per_adc") && Catch::Contains("cannot exceed cols"));
+  CHECK_THROWS_WITH(models::load_chip(with("{rows: 0}"), "chip.yaml", "chip"), Catch::Contains("cim.rows") && Catch::Contains("positive"));
+  const auto wide = models::load_chip(with("{cols: 4, cols_per_adc: 4}"), "chip.yaml", "chip");
+  CHECK_THROWS_WITH(models::cim_mapping(wide, {8, 8, 8, 1, "fp16"}), Catch::Contains("cim.cols") && Catch::Contains("cannot hold one 16-bit weight"));
+}
