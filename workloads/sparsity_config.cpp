@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "sim/base/error.h"
+
 namespace suanli::workload {
 namespace {
 
@@ -46,6 +48,46 @@ Sparsity read_sparsity(YamlFields& fields, const std::string& key) {
   s.activation_density = density(f, "activation_density", 1);
   f.finish();
   return s;
+}
+
+const char* const kWeightSparsityHelp =
+    "Suanli: pruned linear-layer weights in their forward GEMMs: N:M (2:4), unstructured:DENSITY or block:EDGE:DENSITY";
+const char* const kMlpActivationDensityHelp =
+    "Suanli: share of non-zero MLP activations feeding the second MLP GEMM (ReLU-like sparsity; default 1)";
+
+void read_model_sparsity(const NamedOptions& r, ModelSpec& m) {
+  if (r.has("weight-sparsity")) {
+    const std::string text = r.text("weight-sparsity", "");
+    YAML::Node section;
+    const auto first = text.find(':');
+    const std::string kind = text.substr(0, first);
+    if (kind == "unstructured" || kind == "block") {
+      section["weights"] = kind;
+      std::string rest = first == std::string::npos ? "" : text.substr(first + 1);
+      if (kind == "block") {
+        const auto second = rest.find(':');
+        section["block"] = rest.substr(0, second);
+        rest = second == std::string::npos ? "" : rest.substr(second + 1);
+      }
+      if (!rest.empty()) section["weight_density"] = rest;
+    } else {
+      section["weights"] = text;
+    }
+    YAML::Node holder;
+    holder["sparsity"] = section;
+    try {
+      YamlFields fields(holder, r.source, "");
+      m.weight_sparsity = read_sparsity(fields);
+      fields.finish();
+    } catch (const InputError& e) {
+      r.fail("weight-sparsity", e.problem() + "; expected 2:4, unstructured:DENSITY or block:EDGE:DENSITY");
+    }
+  }
+  if (r.has("mlp-activation-density")) {
+    m.mlp_activation_density = r.number("mlp-activation-density", 1);
+    if (!(m.mlp_activation_density > 0 && m.mlp_activation_density <= 1))
+      r.fail("mlp-activation-density", "expected a share of non-zeros in (0, 1]");
+  }
 }
 
 }  // namespace suanli::workload

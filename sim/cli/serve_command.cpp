@@ -6,6 +6,7 @@
 #include "sim/base/units.h"
 #include "sim/cli/args.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/energy_text.h"
 #include "sim/cli/system_args.h"
 #include "sim/output/serving_outputs.h"
 #include "sim/serving/serving_options.h"
@@ -40,6 +41,7 @@ void print_text(const sim::ServingConfig& c, const sim::ServingReport& r, const 
   row("e2e", r.e2e_latency_s);
   std::printf("kv cache   %lld tokens per engine, %.0f%% used on average, %.0f%% at peak; %lld preemptions\n", r.kv_cache_tokens,
               100 * r.kv_utilisation_mean, 100 * r.kv_utilisation_peak, r.preemptions);
+  print_energy(r.energy, r.output_tokens);
   std::printf("simulated  %lld iterations in %.2f s wall\n", r.iterations, r.wall_s);
 }
 

@@ -6,6 +6,7 @@
 #include "sim/base/units.h"
 #include "sim/cli/args.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/energy_text.h"
 #include "sim/cli/system_args.h"
 #include "sim/core/training_run.h"
 #include "sim/output/json_writer.h"
@@ -39,18 +40,7 @@ void print_text(const sim::TrainingReport& r, const workload::ModelSpec& m, cons
               units::format_bytes(r.memory_peak_bytes_per_device).c_str(), units::format_bytes(mem.weights).c_str(),
               units::format_bytes(mem.gradients).c_str(), units::format_bytes(mem.optimizer).c_str(),
               units::format_bytes(mem.activations).c_str());
-  const auto& e = r.energy;
-  std::printf("energy     %.3g kJ (compute %.3g, HBM %.3g, static %.3g, network %.3g), %.3g kW average, %.3g J per token",
-              e.it_j / 1e3, e.compute_j / 1e3, e.hbm_j / 1e3, e.chip_static_j / 1e3,
-              (e.chip_links_j + e.pcie_j + e.network_links_j + e.nics_j + e.switches_j) / 1e3, e.average_power_w / 1e3,
-              r.tokens > 0 ? e.it_j / r.tokens : 0.0);
-  if (e.pue > 1) std::printf("; facility %.3g kJ at PUE %.2f", e.facility_j / 1e3, e.pue);
-  std::printf("\n");
-  if (!e.unpriced.empty()) {
-    std::string list;
-    for (const auto& what : e.unpriced) list += (list.empty() ? "" : ", ") + what;
-    std::printf("           unpriced (no published figure in the presets): %s\n", list.c_str());
-  }
+  print_energy(r.energy, r.tokens);
   std::printf("simulated  %zu ops in %.2f s wall\n", r.run.ops.size(), r.run.wall_s);
 }
 

@@ -16,7 +16,7 @@ EnergyReport energy_report(const RunResult& result, const SystemSpec& system) {
     e.chip_static_j += chip.energy.static_w * e.duration_s;
     chip_static_assumed |= chip.energy.static_assumed;
   }
-  if (chip_static_assumed) e.assumed.push_back("chip static power: 13.5% of TDP (A100's measured share)");
+  if (chip_static_assumed) e.assumed.push_back(kAssumedStaticPower);
   const auto& se = system.energy;
   if (const auto* t = system.topology.get()) {
     double chip_bytes = 0, pcie_bytes = 0, network_bytes = 0;

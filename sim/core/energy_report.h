@@ -24,4 +24,7 @@ struct EnergyReport {
 
 EnergyReport energy_report(const RunResult& result, const SystemSpec& system);
 
+// How an EnergyReport names the static power of chips whose presets give none.
+constexpr const char* kAssumedStaticPower = "chip static power: 13.5% of TDP (A100's measured share)";
+
 }  // namespace suanli::sim

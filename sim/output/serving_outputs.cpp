@@ -60,6 +60,7 @@ void write_serving_fields(const sim::ServingReport& r, JsonWriter& json) {
   json.field("kv_cache_tokens", static_cast<double>(r.kv_cache_tokens));
   json.field("kv_cache_utilisation_mean", r.kv_utilisation_mean).field("kv_cache_utilisation_peak", r.kv_utilisation_peak);
   json.field("iterations", static_cast<double>(r.iterations)).field("preemptions", static_cast<double>(r.preemptions));
+  write_energy_fields(r.energy, r.output_tokens, json);
   json.field("wall_time_s", r.wall_s);
 }
 

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "interconnect/collectives/collective_engine.h"
+#include "models/chip/chip_energy.h"
 #include "sim/core/program_builder.h"
 #include "workloads/op_math.h"
 
@@ -111,15 +112,39 @@ std::vector<workload::Node> IterationCost::dense_layer_ops(long long T) const {
     ops.push_back(compute_node(ComputeKind::kGemm, dt, T, h, f / t));
   }
   ops.push_back(compute_node(ComputeKind::kElementwise, act, T, h));
+  // Pruned weights in the linear layers' GEMMs (the MoE router's aside), sparse MLP
+  // activations into the MLP's second GEMM: the one after the activation function.
+  bool after_activation = false;
+  for (size_t i = 0; i < ops.size(); ++i) {
+    auto& c = ops[i].compute;
+    const bool linear = (c.kind == ComputeKind::kGemm || c.kind == ComputeKind::kBatchedGemm) &&
+                        !(m_.layer_is_moe(layer) && c.n == m_.moe.experts && c.k == h && c.kind == ComputeKind::kGemm);
+    if (linear) {
+      c.sparsity = m_.weight_sparsity;
+      if (after_activation) c.sparsity.activation_density = m_.mlp_activation_density;
+    }
+    after_activation = c.kind == ComputeKind::kElementwise && i > 4 && i + 1 < ops.size();
+  }
   return ops;
+}
+
+void IterationCost::add_energy(const workload::Node& op, const models::OpCost& cost, double& compute_j, double& hbm_j) const {
+  const auto& chip = system_.devices.front();
+  compute_j += models::compute_energy_j(chip, cost, op.compute.dtype, runs_on_matrix_units(op));
+  hbm_j += cost.hbm_bytes * chip.energy.hbm_j_per_byte;
 }
 
 double IterationCost::dense_layer_seconds(long long T) {
   auto found = dense_cache_.find(T);
   if (found != dense_cache_.end()) return found->second;
   const auto& chip = system_.devices.front();
-  double s = 0;
-  for (const auto& op : dense_layer_ops(T)) s += node_cost(op, chip).time_alone(hbm_Bps_);
+  double s = 0, compute_j = 0, hbm_j = 0;
+  for (const auto& op : dense_layer_ops(T)) {
+    const auto cost = node_cost(op, chip);
+    s += cost.time_alone(hbm_Bps_);
+    add_energy(op, cost, compute_j, hbm_j);
+  }
+  dense_energy_cache_[T] = {compute_j, hbm_j};
   // Two all-reduces per layer under tensor parallelism (after attention and MLP),
   // over the engine's first devices; cached with the rest of the layer by T.
   if (tp_ > 1 && router_) {
@@ -145,19 +170,22 @@ double IterationCost::attention_seconds(const std::vector<PrefillChunk>& prefill
   const long long kv_heads = std::max(1LL, static_cast<long long>(m_.kv_heads) / tp_);
   const long long group = m_.heads / m_.kv_heads;  // queries per key/value head
   double s = 0;
+  auto run = [&](const workload::Node& op) {
+    const auto cost = node_cost(op, chip);
+    add_energy(op, cost, last_compute_j_, last_hbm_j_);  // per layer, scaled in seconds()
+    s += cost.time_alone(hbm_Bps_);
+  };
   for (const auto& p : prefills)  // causal over the chunk, attending to everything before it too
-    s += node_cost(compute_node(ComputeKind::kAttention, m_.dtype, p.tokens, p.past + p.tokens, m_.head_dim,
-                                static_cast<long long>(m_.heads) / tp_, p.past == 0),
-                   chip).time_alone(hbm_Bps_);
+    run(compute_node(ComputeKind::kAttention, m_.dtype, p.tokens, p.past + p.tokens, m_.head_dim,
+                     static_cast<long long>(m_.heads) / tp_, p.past == 0));
   if (!decode_contexts.empty()) {
     // One paged-attention kernel over the decoding requests: each reads its whole
     // KV cache for `group` queries per key/value head; priced at the mean context.
     long long total = 0;
     for (long long c : decode_contexts) total += c;
     const long long mean = std::max(1LL, total / static_cast<long long>(decode_contexts.size()));
-    s += node_cost(compute_node(ComputeKind::kAttention, m_.dtype, group, mean, m_.head_dim,
-                                kv_heads * static_cast<long long>(decode_contexts.size())),
-                   chip).time_alone(hbm_Bps_);
+    run(compute_node(ComputeKind::kAttention, m_.dtype, group, mean, m_.head_dim,
+                     kv_heads * static_cast<long long>(decode_contexts.size())));
   }
   return s;
 }
@@ -166,12 +194,21 @@ double IterationCost::seconds(const std::vector<PrefillChunk>& prefills, const s
   long long T = static_cast<long long>(decode_contexts.size());
   for (const auto& p : prefills) T += p.tokens;
   if (T == 0) return 0;
+  last_compute_j_ = last_hbm_j_ = 0;
   const double per_layer = dense_layer_seconds(T) + attention_seconds(prefills, decode_contexts);
+  const auto& dense_j = dense_energy_cache_.at(T);
+  last_compute_j_ = (last_compute_j_ + dense_j.first) * m_.layers;
+  last_hbm_j_ = (last_hbm_j_ + dense_j.second) * m_.layers;
   double s = per_layer * m_.layers;  // the stages of a pipeline run one after another for one batch
   // Output layer for the requests that produce a token this iteration.
   const long long sampling = static_cast<long long>(decode_contexts.size() + prefills.size());
-  s += node_cost(compute_node(ComputeKind::kGemm, m_.dtype, sampling, m_.vocab / tp_, m_.hidden), system_.devices.front())
-           .time_alone(hbm_Bps_);
+  const auto output = compute_node(ComputeKind::kGemm, m_.dtype, sampling, m_.vocab / tp_, m_.hidden);
+  const auto output_cost = node_cost(output, system_.devices.front());
+  s += output_cost.time_alone(hbm_Bps_);
+  add_energy(output, output_cost, last_compute_j_, last_hbm_j_);
+  // Every op above is one device's share of a layer split over tp devices.
+  last_compute_j_ *= tp_;
+  last_hbm_j_ *= tp_;
   if (pp_ > 1)
     s += (pp_ - 1) * transfer_seconds(0, tp_, static_cast<double>(T) * m_.hidden * workload::dtype_bytes(m_.activation_dtype()));
   const bool graph = launch_.cuda_graphs && prefills.empty();

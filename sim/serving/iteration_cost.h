@@ -32,6 +32,10 @@ class IterationCost {
   double transfer_seconds(int from, int to, double bytes);
   // Bytes of KV cache one token takes on one device.
   double kv_bytes_per_token() const;
+  // Dynamic energy of the last iteration `seconds` priced, over every device of the
+  // engine: the arithmetic of its ops and their HBM traffic (links are not priced).
+  double last_compute_j() const { return last_compute_j_; }
+  double last_hbm_j() const { return last_hbm_j_; }
   double weight_bytes_per_device() const;
 
  private:
@@ -49,6 +53,9 @@ class IterationCost {
   KernelLaunch launch_;
   int dense_ops_per_layer_ = 0;
   std::unordered_map<long long, double> dense_cache_;
+  std::unordered_map<long long, std::pair<double, double>> dense_energy_cache_;  // compute and HBM joules per layer, by T
+  double last_compute_j_ = 0, last_hbm_j_ = 0;
+  void add_energy(const workload::Node& op, const models::OpCost& cost, double& compute_j, double& hbm_j) const;
   std::map<std::tuple<int, int, long long>, double> transfer_cache_;
   std::unique_ptr<interconnect::Router> router_;
 };

@@ -70,6 +70,8 @@ class ServingEngine {
         throw SimulationError("serving stalled: " + std::to_string(waiting_.size()) + " requests wait for KV-cache space that never frees");
       }
       const double dt = cost_.seconds(prefills, decodes);
+      compute_j_ += cost_.last_compute_j();
+      hbm_j_ += cost_.last_hbm_j();
       used_block_seconds_ += static_cast<double>(capacity_ - free_blocks_) * dt;
       now += dt;
       busy_s_ += dt;
@@ -80,6 +82,8 @@ class ServingEngine {
   }
 
   double busy_s() const { return busy_s_; }
+  double compute_j() const { return compute_j_; }
+  double hbm_j() const { return hbm_j_; }
   double used_block_seconds() const { return used_block_seconds_; }
   double peak() const { return peak_; }
   long long iterations() const { return iterations_; }
@@ -226,6 +230,7 @@ class ServingEngine {
   int engine_;
   std::deque<Sequence> waiting_;
   std::vector<Sequence> running_;
+  double compute_j_ = 0, hbm_j_ = 0;  // dynamic energy of every device of the engine
   double busy_s_ = 0, used_block_seconds_ = 0, peak_ = 0;
   long long iterations_ = 0, preemptions_ = 0;
 };
@@ -319,6 +324,8 @@ ServingReport run_serving(const ServingConfig& c, const std::vector<workload::Re
       used += engine.used_block_seconds();
       report.kv_utilisation_peak = std::max(report.kv_utilisation_peak, engine.peak());
       report.iterations += engine.iterations();
+      report.energy.compute_j += engine.compute_j();
+      report.energy.hbm_j += engine.hbm_j();
       report.preemptions += engine.preemptions();
     }
   };
@@ -380,6 +387,18 @@ ServingReport run_serving(const ServingConfig& c, const std::vector<workload::Re
   report.throughput_tokens_per_s = report.duration_s > 0 ? tokens / report.duration_s : 0;
   report.throughput_requests_per_s = report.duration_s > 0 ? out.size() / report.duration_s : 0;
   report.kv_utilisation_mean = capacity_seconds > 0 ? used / capacity_seconds : 0;
+  // Every engine's devices draw static power from the first arrival to the last
+  // completion; the serving model prices no link traffic.
+  auto& energy = report.energy;
+  energy.duration_s = report.duration_s;
+  energy.chip_static_j = static_cast<double>(report.replicas) * per_engine * chip.energy.static_w * report.duration_s;
+  if (chip.energy.static_assumed) energy.assumed.push_back(kAssumedStaticPower);
+  if (per_engine > 1 || report.replicas > 1) energy.unpriced.push_back("links and NICs (the serving model prices no link traffic)");
+  energy.it_j = energy.compute_j + energy.hbm_j + energy.chip_static_j;
+  energy.pue = system.energy.pue;
+  energy.facility_j = energy.it_j * energy.pue;
+  energy.average_power_w = report.duration_s > 0 ? energy.it_j / report.duration_s : 0;
+  report.output_tokens = tokens;
   report.requests = std::move(out);
   report.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return report;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/energy_report.h"
 #include "sim/core/simulation.h"
 #include "sim/serving/kernel_launch.h"
 #include "workloads/transformer/model_spec.h"
@@ -68,6 +69,8 @@ struct ServingReport {
   long long iterations = 0;
   long long preemptions = 0;             // requests evicted for KV space and recomputed
   double wall_s = 0;
+  EnergyReport energy;                   // every engine's devices over the run
+  double output_tokens = 0;
   std::vector<RequestOutcome> requests;  // in the order given
 };
 

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "sim/base/error.h"
+#include "workloads/sparsity_config.h"
 
 namespace suanli::sim {
 
@@ -21,6 +22,8 @@ const std::vector<std::pair<std::string, std::string>>& serving_option_help() {
       {"gpu-memory-utilization", "share of HBM for weights, activations and KV cache (default 0.9)"},
       {"enforce-eager", "launch decode iterations kernel by kernel too, not from CUDA graphs"},
       {"custom-all-reduce-max-bytes", "tensor-parallel all-reduces up to this size inside a node use the engine's own peer-memory kernels (default 8 MiB, vLLM's; 0 turns them off)"},
+      {"weight-sparsity", workload::kWeightSparsityHelp},
+      {"mlp-activation-density", workload::kMlpActivationDensityHelp},
       {"kernel-gap-us", "time the runtime adds to each kernel it launches eagerly (default: fitted, see serving_error_table --fit)"},
       {"prefill-engines", "engines that only prefill and send their KV caches to the others, which decode (default 0)"},
       {"trace", "requests from a CSV (arrival_s, prompt_tokens, output_tokens)"},
@@ -46,6 +49,7 @@ ServingConfig serving_config_from_options(const ServingOptions& options) {
     r.fail("model", e.problem());
   }
   c.model.dtype = r.text("dtype", c.model.dtype);
+  workload::read_model_sparsity(r, c.model);
   if (!workload::is_known_dtype(c.model.dtype)) r.fail("dtype", "unknown dtype '" + c.model.dtype + "'; expected one of " + workload::kKnownDtypes);
   c.tp = static_cast<int>(r.whole("tensor-parallel-size", 1, 1));
   c.pp = static_cast<int>(r.whole("pipeline-parallel-size", 1, 1));

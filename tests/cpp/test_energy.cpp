@@ -6,6 +6,8 @@
 
 #include "models/chip/chip_energy.h"
 #include "sim/config/run_config.h"
+#include "sim/config/system_loader.h"
+#include "sim/serving/serving_engine.h"
 #include "sim/core/energy_report.h"
 #include "sim/output/run_config_outputs.h"
 #include "test_support.h"
@@ -132,4 +134,28 @@ workload:
   writer.end_object();
   const auto training_json = YAML::Load(training_out.str());
   CHECK(training_json["energy_per_token_j"].as<double>() == Approx(report.energy.it_j / report.tokens));
+}
+
+TEST_CASE("serving reports energy per output token, and 2:4 weights on A100 cut it", "[energy][serving]") {
+  YAML::Node node;
+  node["preset"] = "dgx-a100";
+  auto system = config::load_system(node, "test", "system", 0);
+  system.devices.resize(1);
+  sim::ServingConfig c;
+  c.model = workload::load_model_preset("llama3-8b");
+  const std::vector<workload::Request> requests(16, workload::Request{0.0, 512, 128});
+  const auto dense = sim::run_serving(c, requests, system);
+  const auto& e = dense.energy;
+  CHECK(e.compute_j > 0);
+  CHECK(e.hbm_j > 0);
+  CHECK(e.chip_static_j == Approx(54.0 * dense.duration_s));
+  CHECK(e.it_j == Approx(e.compute_j + e.hbm_j + e.chip_static_j));
+  CHECK(dense.output_tokens == 16 * 128);
+  // Average power stays within the chip's power limit.
+  CHECK(e.average_power_w < 400);
+  c.model.weight_sparsity.pattern = workload::SparsityPattern::kStructured;
+  c.model.weight_sparsity.n = 2, c.model.weight_sparsity.m = 4, c.model.weight_sparsity.weight_density = 0.5;
+  const auto sparse = sim::run_serving(c, requests, system);
+  CHECK(sparse.energy.it_j / sparse.output_tokens < e.it_j / dense.output_tokens);
+  CHECK(sparse.duration_s < dense.duration_s);
 }

@@ -7,6 +7,8 @@
 #include "test_support.h"
 #include "workloads/readers/native_io.h"
 #include "workloads/readers/op_list_reader.h"
+#include "workloads/transformer/megatron_options.h"
+#include "workloads/transformer/training_generator.h"
 
 using namespace suanli;
 using models::GemmShape;
@@ -166,4 +168,40 @@ TEST_CASE("sparsity survives a native trace round trip", "[workloads][sparsity]"
   CHECK(s.block == 32);
   CHECK(s.weight_density == 0.5);
   CHECK(s.activation_density == 0.4);
+}
+
+TEST_CASE("generators mark linear layers sparse: forward GEMMs get the weights, the second MLP GEMM the activations", "[workloads][sparsity]") {
+  workload::MegatronOptions o;
+  o.source = "command line";
+  o.values = {{"model", "gpt-1.7b"}, {"weight-sparsity", "2:4"}, {"mlp-activation-density", "0.3"}};
+  const auto model = workload::model_from_options(o);
+  CHECK(model.weight_sparsity.pattern == workload::SparsityPattern::kStructured);
+  CHECK(model.weight_sparsity.weight_density == 0.5);
+  workload::MegatronOptions layout_options;
+  layout_options.values = {{"global-batch-size", "1"}};
+  const auto layout = workload::layout_from_options(layout_options, model, 1);
+  const auto job = workload::generate_training(model, layout, "test");
+  int sparse_forward = 0, dense_backward = 0, sparse_inputs = 0;
+  for (const auto& node : job.workload.graphs[0].nodes) {
+    if (node.type != workload::NodeType::kCompute || node.compute.kind != workload::ComputeKind::kGemm) continue;
+    const bool forward = node.name[0] == 'f';
+    const auto& s = node.compute.sparsity;
+    if (forward && node.name != "f.logits") {
+      CHECK(s.weight_density == 0.5);
+      ++sparse_forward;
+    }
+    if (node.name[0] == 'b' && s.dense()) ++dense_backward;
+    if (s.activation_density == 0.3) {
+      CHECK(node.name.size() > 4);
+      CHECK(node.name.substr(node.name.size() - 4) == ".fc2");
+      ++sparse_inputs;
+    }
+  }
+  CHECK(sparse_forward == 4 * model.layers);  // qkv, proj, fc1, fc2
+  CHECK(sparse_inputs == model.layers);
+  CHECK(dense_backward > 0);
+  o.values["weight-sparsity"] = "unstructured";
+  CHECK_THROWS_WITH(workload::model_from_options(o), Catch::Contains("weight-sparsity") && Catch::Contains("unstructured:DENSITY"));
+  o.values["weight-sparsity"] = "block:32:0.5";
+  CHECK(workload::model_from_options(o).weight_sparsity.block == 32);
 }

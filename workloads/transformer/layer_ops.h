@@ -30,7 +30,17 @@ class RankWriter {
   uint64_t linear(std::string name, ComputeKind kind, long long m, long long n, long long k, long long batch = 1,
                   bool cast_input = true) {
     if (linear_dtype_ == "fp8" && cast_input) compute(name + ".cast", ComputeKind::kElementwise, m * batch, k);
-    return add_compute(std::move(name), kind, linear_dtype_, m, n, k, batch, false, {}, 0);
+    const Sparsity sparsity = forward_sparsity(name);
+    const uint64_t id = add_compute(std::move(name), kind, linear_dtype_, m, n, k, batch, false, {}, 0);
+    g_.nodes.back().compute.sparsity = sparsity;
+    return id;
+  }
+  // Pruned weights and sparse MLP activations of the model, for the forward (and
+  // recomputed) GEMMs of its linear layers; backward GEMMs stay dense (a 2:4
+  // matrix's transpose is not 2:4, and weight gradients have no weight operand).
+  void set_sparsity(const Sparsity& weights, double mlp_activation_density) {
+    weight_sparsity_ = weights;
+    mlp_activation_density_ = mlp_activation_density;
   }
   uint64_t compute(std::string name, ComputeKind kind, long long m, long long n, long long k = 0, long long batch = 1,
                    bool causal = false, std::vector<uint64_t> extra_deps = {}) {
@@ -68,6 +78,16 @@ class RankWriter {
   void wait_for(uint64_t id) { pending_.push_back(id); }  // the next compute op also waits for `id`
 
  private:
+  Sparsity forward_sparsity(const std::string& name) const {
+    Sparsity s;
+    if (name.empty() || (name[0] != 'f' && name[0] != 'r') || name.find('.') == std::string::npos) return s;
+    s = weight_sparsity_;
+    const std::string op = name.substr(name.find('.') + 1);
+    if (op == "fc2" || op == "xfc2" || op == "sfc2") s.activation_density = mlp_activation_density_;
+    return s;
+  }
+  Sparsity weight_sparsity_;
+  double mlp_activation_density_ = 1;
   uint64_t add_compute(std::string name, ComputeKind kind, const std::string& dtype, long long m, long long n, long long k,
                        long long batch, bool causal, std::vector<uint64_t> extra_deps, double bytes) {
     Node node = base(std::move(name), std::move(extra_deps));

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "sim/base/error.h"
+#include "workloads/sparsity_config.h"
 
 namespace suanli::workload {
 namespace {
@@ -47,7 +48,9 @@ const std::vector<std::pair<std::string, std::string>>& megatron_option_help() {
       {"zero-stage", "0-3 (3: FSDP-style parameter sharding)"},
       {"no-overlap-grad-reduce", "reduce gradients after backward instead of during it"},
       {"use-flash-attn", "FlashAttention kernels (default: Megatron's unfused attention)"},
-      {"mirror-replicas", "true (default) or false: simulate one data-parallel replica and mirror the rest"}};
+      {"mirror-replicas", "true (default) or false: simulate one data-parallel replica and mirror the rest"},
+      {"weight-sparsity", kWeightSparsityHelp},
+      {"mlp-activation-density", kMlpActivationDensityHelp}};
   return help;
 }
 
@@ -90,6 +93,7 @@ ModelSpec model_from_options(const MegatronOptions& options) {
     m.moe.expert_ffn = r.integer("moe-ffn-hidden-size", m.moe.expert_ffn > 0 ? m.moe.expert_ffn : m.ffn);
   }
   m.moe.top_k = static_cast<int>(r.integer("moe-router-topk", m.moe.top_k));
+  read_model_sparsity(r, m);
   if (m.layers <= 0 || m.hidden <= 0 || m.heads <= 0 || m.seq_length <= 0) r.fail("num-layers", "model sizes must be positive");
   check_model(m);
   return m;

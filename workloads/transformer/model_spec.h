@@ -4,6 +4,8 @@
 // rotary positions), with optional grouped-query attention and mixture-of-experts
 // layers. Named presets live in workloads/presets/models.
 #include <string>
+
+#include "workloads/graph.h"
 #include <vector>
 
 namespace suanli::workload {
@@ -35,6 +37,10 @@ struct ModelSpec {
   std::string dtype = "bf16";
   double published_parameters = 0;  // as the source states it; 0 if not given
   MoeSpec moe;
+  // Pruned linear-layer weights (their forward GEMMs) and the share of non-zero
+  // MLP activations that feed the second MLP GEMM (ReLU-like sparsity).
+  Sparsity weight_sparsity;
+  double mlp_activation_density = 1;
   std::string source;  // file it came from, for messages
 
   bool is_moe() const { return moe.experts > 0; }

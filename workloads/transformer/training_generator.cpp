@@ -55,6 +55,7 @@ Graph rank_graph(const ModelSpec& m, const ParallelLayout& l, int rank, const Ra
   c.tokens = l.micro_batch * c.seq;
   c.message = static_cast<double>(c.tokens) * m.hidden * dtype_bytes(m.activation_dtype());
   RankWriter w(g, m.dtype, m.activation_dtype());
+  w.set_sparsity(m.weight_sparsity, m.mlp_activation_density);
   GradientReducer reducer(w, c);
   const int stage = c.place.pp, last_stage = l.pp - 1;
   const int microbatches = static_cast<int>(l.microbatches());
