@@ -181,6 +181,36 @@ display(Markdown("\\n".join(lines)))
 plan.to_csv(os.path.join(FIGURES, "capacity_plan.csv"), index=False)"""),
 ]
 
+NEW_CHIPS = [
+    new_markdown_cell("""\
+# New chips at cluster scale: time, energy and the limit that binds
+
+A100, H100, Ascend 910B, a **ReRAM compute-in-memory chip** (ISAAC-CE's crossbars, ISCA 2016) and a
+**sparse chip** (A100 running 2:4-pruned weights on its sparse tensor cores) on GPT-3 175B training at
+1,024 devices and on Llama 3 70B serving on 8. The runs and the conclusions come from
+`examples/studies/new_chips.py`, the same code `python3 examples/studies/new_chips.py --out DIR` runs from
+the command line."""),
+    new_code_cell(SETUP + """
+import sys
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(suanli.__file__)), "..", "..", "examples", "studies"))
+import new_chips"""),
+    new_code_cell("""\
+train = new_chips.training_table()
+train.drop(columns=[c for c in train.columns if c.startswith("energy.")])"""),
+    new_code_cell("""\
+serve = new_chips.serving_table()
+serve"""),
+    new_code_cell("""\
+figure = new_chips.plot(train, serve, FIGURES)
+from IPython.display import Image
+Image(figure)"""),
+    new_markdown_cell("## What the numbers say\n\nGenerated from the two tables above:"),
+    new_code_cell("""\
+display(Markdown(new_chips.interpret(train, serve)))
+train.to_csv(os.path.join(FIGURES, "new_chips_training.csv"), index=False)
+serve.to_csv(os.path.join(FIGURES, "new_chips_serving.csv"), index=False)"""),
+]
+
 
 def write(name, cells):
     notebook = new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
@@ -190,3 +220,4 @@ def write(name, cells):
 if __name__ == "__main__":
     write("domestic_chip_sweep.ipynb", DOMESTIC)
     write("inference_capacity_planning.ipynb", CAPACITY)
+    write("new_chips_study.ipynb", NEW_CHIPS)

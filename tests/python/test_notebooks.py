@@ -61,3 +61,47 @@ def test_inference_capacity_planning_notebook(tmp_path):
     plan = pd.read_csv(tmp_path / "figures" / "capacity_plan.csv").set_index("chip")
     # The chip with less compute and HBM bandwidth needs at least as many cards.
     assert plan.loc["Ascend 910B", "cards"] >= plan.loc["H100", "cards"]
+
+
+def check_study_conclusions(text, train, serve):
+    """The conclusions name what the tables show."""
+    ok = train[train["error"].isna() | (train["error"] == "")]
+    fastest = ok.loc[ok["iteration_time_s"].idxmin(), "chip"]
+    assert f"Fastest: {fastest}" in text
+    served = serve[serve["error"].isna() | (serve["error"] == "")]
+    assert f"Highest throughput: {served.loc[served['throughput_tokens_per_s'].idxmax(), 'chip']}" in text
+    # H100 beats A100 on time; 2:4 weights make A100 faster and cheaper, never by the nominal 2x.
+    t = ok.set_index("chip")
+    assert t.loc["H100", "iteration_time_s"] < t.loc["A100", "iteration_time_s"]
+    ratio = t.loc["A100 + 2:4 sparsity", "iteration_time_s"] / t.loc["A100", "iteration_time_s"]
+    assert 0.5 < ratio < 1
+    assert t.loc["A100 + 2:4 sparsity", "energy_kj"] < t.loc["A100", "energy_kj"]
+    # The CIM chip's DRAM cannot hold its share of the weights: memory binds, and the text says why.
+    cim = train.set_index("chip").loc["ReRAM CIM (ISAAC-CE)"]
+    assert cim["limit"] == "memory capacity" and "HBM holds" in cim["error"]
+    assert "crossbars hold" in text and "does not run it" in text
+    # Energy adds up per component for every chip that ran.
+    parts = [c for c in ok.columns if c.startswith("energy.")]
+    assert (abs(ok[parts].sum(axis=1) - ok["energy_kj"]) < 1e-6 * ok["energy_kj"]).all()
+
+
+def test_new_chips_study_command(tmp_path):
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([os.path.join(ROOT, "python"), os.path.join(BUILD, "python")]))
+    run = subprocess.run([sys.executable, os.path.join(ROOT, "examples", "studies", "new_chips.py"), "--out", str(tmp_path)],
+                         capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr[-3000:]
+    import pandas as pd
+    train, serve = pd.read_csv(tmp_path / "training.csv"), pd.read_csv(tmp_path / "serving.csv")
+    assert len(train) == 5 and len(serve) == 5
+    assert (tmp_path / "new_chips.png").stat().st_size > 10000
+    report = (tmp_path / "report.md").read_text()
+    check_study_conclusions(report, train, serve)
+
+
+def test_new_chips_study_notebook(tmp_path):
+    notebook = execute("new_chips_study.ipynb", tmp_path)
+    assert not outputs_of(notebook, "error")
+    import pandas as pd
+    train = pd.read_csv(tmp_path / "figures" / "new_chips_training.csv")
+    serve = pd.read_csv(tmp_path / "figures" / "new_chips_serving.csv")
+    check_study_conclusions(conclusion(notebook), train, serve)
