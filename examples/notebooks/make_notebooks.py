@@ -188,27 +188,23 @@ NEW_CHIPS = [
 A100, H100, Ascend 910B, a **ReRAM compute-in-memory chip** (ISAAC-CE's crossbars, ISCA 2016) and a
 **sparse chip** (A100 running 2:4-pruned weights on its sparse tensor cores) on GPT-3 175B training at
 1,024 devices and on Llama 3 70B serving on 8. The runs and the conclusions come from
-`examples/studies/new_chips.py`, the same code `python3 examples/studies/new_chips.py --out DIR` runs from
-the command line."""),
+`examples/studies/new_chips.py`; the first cell below runs its command-line entry point, which
+`/usr/bin/python3 examples/studies/new_chips.py --out DIR` runs from a shell."""),
     new_code_cell(SETUP + """
 import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(suanli.__file__)), "..", "..", "examples", "studies"))
 import new_chips"""),
     new_code_cell("""\
-train = new_chips.training_table()
+new_chips.main(["--out", FIGURES])   # tables, figure and report.md in FIGURES
+train = pd.read_csv(os.path.join(FIGURES, "training.csv")).fillna({"error": ""})
+serve = pd.read_csv(os.path.join(FIGURES, "serving.csv")).fillna({"error": ""})
 train.drop(columns=[c for c in train.columns if c.startswith("energy.")])"""),
+    new_code_cell("serve"),
     new_code_cell("""\
-serve = new_chips.serving_table()
-serve"""),
-    new_code_cell("""\
-figure = new_chips.plot(train, serve, FIGURES)
 from IPython.display import Image
-Image(figure)"""),
+Image(os.path.join(FIGURES, "new_chips.png"))"""),
     new_markdown_cell("## What the numbers say\n\nGenerated from the two tables above:"),
-    new_code_cell("""\
-display(Markdown(new_chips.interpret(train, serve)))
-train.to_csv(os.path.join(FIGURES, "new_chips_training.csv"), index=False)
-serve.to_csv(os.path.join(FIGURES, "new_chips_serving.csv"), index=False)"""),
+    new_code_cell("display(Markdown(new_chips.interpret(train, serve)))"),
 ]
 
 

@@ -85,23 +85,14 @@ def check_study_conclusions(text, train, serve):
     assert (abs(ok[parts].sum(axis=1) - ok["energy_kj"]) < 1e-6 * ok["energy_kj"]).all()
 
 
-def test_new_chips_study_command(tmp_path):
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([os.path.join(ROOT, "python"), os.path.join(BUILD, "python")]))
-    run = subprocess.run([sys.executable, os.path.join(ROOT, "examples", "studies", "new_chips.py"), "--out", str(tmp_path)],
-                         capture_output=True, text=True, env=env, cwd=tmp_path)
-    assert run.returncode == 0, run.stderr[-3000:]
-    import pandas as pd
-    train, serve = pd.read_csv(tmp_path / "training.csv"), pd.read_csv(tmp_path / "serving.csv")
-    assert len(train) == 5 and len(serve) == 5
-    assert (tmp_path / "new_chips.png").stat().st_size > 10000
-    report = (tmp_path / "report.md").read_text()
-    check_study_conclusions(report, train, serve)
-
-
 def test_new_chips_study_notebook(tmp_path):
+    """The notebook runs the study's command-line entry point (main) and shows its results."""
     notebook = execute("new_chips_study.ipynb", tmp_path)
     assert not outputs_of(notebook, "error")
     import pandas as pd
-    train = pd.read_csv(tmp_path / "figures" / "new_chips_training.csv")
-    serve = pd.read_csv(tmp_path / "figures" / "new_chips_serving.csv")
+    figures = tmp_path / "figures"
+    train, serve = pd.read_csv(figures / "training.csv"), pd.read_csv(figures / "serving.csv")
+    assert len(train) == 5 and len(serve) == 5
+    assert (figures / "new_chips.png").stat().st_size > 10000
     check_study_conclusions(conclusion(notebook), train, serve)
+    check_study_conclusions((figures / "report.md").read_text(), train, serve)
