@@ -1,14 +1,15 @@
 #!/usr/bin/python3
-"""New chips at cluster scale: A100, H100, Ascend 910B, a ReRAM compute-in-memory chip
-and a sparse chip (A100 with 2:4-pruned weights on its sparse tensor cores) on
+"""New chips at cluster scale: A100, H100, Ascend 910B, a ReRAM compute-in-memory chip,
+a sparse chip (A100 with 2:4-pruned weights on its sparse tensor cores) and an SRAM
+digital in-memory-compute card (d-Matrix Corsair-class) on
 
 - GPT-3 175B training on 1,024 devices (Megatron-LM layout: TP 8, PP 8, DP 16, full
   recomputation, global batch 1,536), and
 - Llama 3 70B serving on one node of 8 (TP 8, 200 requests of 1,024/256 tokens at 5/s),
 
 reporting time, energy, energy per token and which limit binds. Every chip gets its own
-system preset's node and fabric, except the CIM chip, which has none: it is placed in the
-A100 systems' nodes and fabric (an assumption of this study, so that only the chip differs).
+system preset's node and fabric, except the two CIM chips, which have none: they are placed in
+the A100 systems' nodes and fabric (an assumption of this study, so that only the chip differs).
 
     /usr/bin/python3 examples/studies/new_chips.py --out study      # the one-command CLI
     examples/notebooks/new_chips_study.ipynb                        # the same, with plots inline
@@ -32,6 +33,7 @@ SERVING = dict(tensor_parallel_size=8, request_rate=5, num_prompts=200, random_i
                random_output_len=256, seed=1)
 
 CIM_SYSTEM = {"chip": "isaac-reram-cim"}
+SRAM_CIM_SYSTEM = {"chip": "dmatrix-corsair"}
 
 
 def chips():
@@ -44,6 +46,8 @@ def chips():
          suanli.system("dgx-a100", overrides=CIM_SYSTEM), {}),
         ("A100 + 2:4 sparsity", suanli.system("a100-fat-tree-1024"), suanli.system("dgx-a100"),
          {"weight_sparsity": "2:4"}),
+        ("SRAM DIMC (Corsair-class)", suanli.system("a100-fat-tree-1024", overrides=SRAM_CIM_SYSTEM),
+         suanli.system("dgx-a100", overrides=SRAM_CIM_SYSTEM), {}),
     ]
 
 
@@ -59,10 +63,18 @@ def _error_limit(message):
     return "memory capacity" if ("HBM holds" in message or "does not fit" in message or "KV cache" in message) else "error"
 
 
+# Cards that only serve: Corsair computes in MXINT formats, with no IEEE floating point to train in.
+INFERENCE_ONLY = {"SRAM DIMC (Corsair-class)": "an inference card (MXINT only, no IEEE floating point): not trained"}
+
+
 def training_table():
     rows = []
     for name, system, _, extra in chips():
         row = {"chip": name}
+        if name in INFERENCE_ONLY:
+            row.update(limit="not applicable", error=INFERENCE_ONLY[name])
+            rows.append(row)
+            continue
         try:
             r = suanli.run(system, suanli.training("gpt3-175b", **TRAINING, **extra), options={"record_ops": True},
                            tables=False)
@@ -137,7 +149,10 @@ def interpret(train, serve):
         for _, row in ok.iterrows():
             lines.append(f"- {row['chip']}: the binding limit is {row['limit']}.")
         for _, row in failed.iterrows():
-            lines.append(f"- {row['chip']} does not run it: {row['error'].split(': ')[-1][:200]}")
+            if row["chip"] in INFERENCE_ONLY and label.startswith("GPT"):
+                lines.append(f"- {row['chip']} is {INFERENCE_ONLY[row['chip']]}.")
+            else:
+                lines.append(f"- {row['chip']} does not run it: {row['error'].split(': ')[-1][:200]}")
     cim = _cim_capacity()
     lines.append(f"- The ReRAM chip's {cim['arrays']:,} crossbars hold {cim['weights'] / 1e6:.0f} M {cim['bits']}-bit weights, "
                  f"{cim['weights'] / (70.6e9 / 8):.2%} of one device's share of Llama 3 70B at TP 8 and "

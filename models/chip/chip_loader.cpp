@@ -121,6 +121,11 @@ CimSpec cim_spec(YamlFields& top, const std::string& file, const std::string& pa
   c.endurance_writes = f.optional_number("endurance_writes", 0);
   if (c.endurance_writes < 0) f.fail("endurance_writes", "expected a non-negative number (0: unlimited)");
   c.arrays_per_macro = count("arrays_per_macro"), c.macros_per_tile = count("macros_per_tile"), c.tiles = count("tiles");
+  c.rows_per_read = static_cast<int>(f.optional_int("rows_per_read", 0));
+  if (c.rows_per_read < 0 || c.rows_per_read > c.rows) f.fail("rows_per_read", "expected 1..rows (0: every row)");
+  c.active_arrays_per_macro = static_cast<int>(f.optional_int("active_arrays_per_macro", 0));
+  if (c.active_arrays_per_macro < 0 || c.active_arrays_per_macro > c.arrays_per_macro)
+    f.fail("active_arrays_per_macro", "expected 1..arrays_per_macro (0: all)");
   f.finish();
   return c;
 }

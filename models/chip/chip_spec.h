@@ -95,7 +95,17 @@ struct CimSpec {
   double write_j_per_cell = 0;
   double endurance_writes = 0;   // writes a cell survives (0: unlimited, SRAM)
   int arrays_per_macro = 1, macros_per_tile = 1, tiles = 0;
+  // Rows one read sums (0: every row, as analog crossbars do). SRAM designs share a
+  // MAC circuit among several rows (CAP-RAM: one per 8 cells) and read fewer at once.
+  int rows_per_read = 0;
+  // Arrays of a macro that compute at once (0: all); the others only hold weights,
+  // as in digital in-memory-compute cores that work on one SRAM bank at a time.
+  int active_arrays_per_macro = 0;
   long long arrays() const { return static_cast<long long>(arrays_per_macro) * macros_per_tile * tiles; }
+  long long macros() const { return static_cast<long long>(macros_per_tile) * tiles; }
+  // Arrays computing at the same time across the chip.
+  long long compute_slots() const { return macros() * (active_arrays_per_macro > 0 ? active_arrays_per_macro : arrays_per_macro); }
+  int reads_per_slice() const { return rows_per_read > 0 ? (rows + rows_per_read - 1) / rows_per_read : 1; }
   bool present() const { return tiles > 0 && rows > 0; }
 };
 

@@ -26,6 +26,11 @@ CimMapping cim_mapping(const ChipSpec& chip, const GemmShape& s) {
   m.arrays = m.row_tiles * m.col_tiles * s.batch;
   m.passes = ceil_div(m.arrays, c.arrays());
   m.copies = m.passes == 1 ? std::max(1LL, c.arrays() / m.arrays) : 1;
+  // Copies only help while compute slots are left for them; an op needing more
+  // arrays than there are slots runs its arrays in rounds.
+  const long long per_pass = std::min(m.arrays, c.arrays());
+  m.parallel_copies = std::max(1LL, std::min(m.copies, c.compute_slots() / per_pass));
+  m.rounds = ceil_div(per_pass, c.compute_slots());
   return m;
 }
 
@@ -37,9 +42,11 @@ OpCost cim_gemm_cost(const ChipSpec& chip, const GemmShape& s, bool weights_resi
   // Inputs of one pass: every vector through every array of that pass; copies
   // share the vectors out.
   const double vectors = static_cast<double>(s.m);
-  const double compute_s = map.passes * std::ceil(vectors / map.copies) * slices * step_s;
-  const double reads = vectors * slices * map.arrays;  // array reads, all passes
-  double energy = reads * (c.array_read_j + c.rows * c.dac_conversion_j + c.cols * c.adc_conversion_j);
+  const double steps_per_vector = static_cast<double>(slices) * c.reads_per_slice() * map.rounds;
+  const double compute_s = map.passes * std::ceil(vectors / map.parallel_copies) * steps_per_vector * step_s;
+  const double reads = vectors * slices * c.reads_per_slice() * map.arrays;  // array reads, all passes
+  const double rows_read = c.rows_per_read > 0 ? c.rows_per_read : c.rows;
+  double energy = reads * (c.array_read_j + rows_read * c.dac_conversion_j + c.cols * c.adc_conversion_j);
 
   OpCost cost;
   cost.fixed_s = chip.calibration.launch_overhead_s;
@@ -49,9 +56,8 @@ OpCost cim_gemm_cost(const ChipSpec& chip, const GemmShape& s, bool weights_resi
   if (programs) {
     // Each pass fills up to every array: rows one after another, macros in
     // parallel, a macro's arrays in turn.
-    const long long macros = static_cast<long long>(c.macros_per_tile) * c.tiles;
     const long long per_pass = std::min(map.arrays, c.arrays());
-    write_s = map.passes * c.rows * c.write_latency_s * static_cast<double>(ceil_div(per_pass, macros));
+    write_s = map.passes * c.rows * c.write_latency_s * static_cast<double>(ceil_div(per_pass, c.macros()));
     energy += static_cast<double>(s.k) * s.n * s.batch * map.cells_per_weight * c.write_j_per_cell;
     cost.hbm_bytes += weight_bytes;
   }
@@ -61,9 +67,9 @@ OpCost cim_gemm_cost(const ChipSpec& chip, const GemmShape& s, bool weights_resi
   cost.flops = 2.0 * s.m * s.n * s.k * s.batch;
   cost.energy_j = energy;
   char plan[200];
-  std::snprintf(plan, sizeof plan, "cim: %lld arrays (%lld x %lld tiles), %lld cop%s, %lld pass%s, %lld input slices%s",
-                map.arrays, map.row_tiles, map.col_tiles, map.copies, map.copies == 1 ? "y" : "ies", map.passes,
-                map.passes == 1 ? "" : "es", slices, programs ? ", weights programmed" : ", weights resident");
+  std::snprintf(plan, sizeof plan, "cim: %lld arrays (%lld x %lld tiles), %lld cop%s (%lld at once), %lld pass%s, %lld input slices%s",
+                map.arrays, map.row_tiles, map.col_tiles, map.copies, map.copies == 1 ? "y" : "ies", map.parallel_copies,
+                map.passes, map.passes == 1 ? "" : "es", slices, programs ? ", weights programmed" : ", weights resident");
   cost.plan = plan;
   return cost;
 }

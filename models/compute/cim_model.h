@@ -8,15 +8,19 @@
 // its own share of the M input vectors (weight duplication, as ISAAC does).
 //
 // Time: every input vector is applied input_bits / dac_bits times (bit-serial with
-// 1-bit DACs); one application is an array read followed by its ADCs converting
-// every column, cols_per_adc conversions per ADC, pipelined with the next read:
-// step = max(read latency, cols_per_adc x conversion time).
+// 1-bit DACs), each over rows / rows_per_read reads where a read sums only some rows;
+// one read is followed by its ADCs converting every column, cols_per_adc conversions
+// per ADC, pipelined with the next read: step = max(read latency, cols_per_adc x
+// conversion time). Only active_arrays_per_macro arrays of a macro compute at once.
 //
 // Weights that are not resident (the device's weights exceed its arrays) are
 // programmed before use, row by row in every array at once, macros in parallel
 // and each macro's arrays in turn; an op larger than all the arrays runs in passes,
 // reprogramming the arrays for each. Programming costs write time and energy, reads
 // the weights from DRAM, and wears cells of limited endurance.
+//
+// Precision: weights are stored at the chip's weight_bits whatever the op's dtype (an
+// fp16 model on an 8-bit array is quantised, as inference deployments do).
 //
 // Energy: per application of one input slice to one array, its read, one DAC
 // conversion per row and one ADC conversion per column; plus writes.
@@ -29,6 +33,8 @@ struct CimMapping {
   long long cells_per_weight = 0, weights_per_array_row = 0;
   long long row_tiles = 0, col_tiles = 0, arrays = 0;  // arrays one copy of the weights needs
   long long passes = 0, copies = 0;
+  long long parallel_copies = 0;  // copies computing at once (compute slots permitting)
+  long long rounds = 0;           // of one copy's arrays over the compute slots
 };
 
 CimMapping cim_mapping(const ChipSpec& chip, const GemmShape& shape);

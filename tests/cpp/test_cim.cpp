@@ -106,3 +106,25 @@ TEST_CASE("a bad cim section names the field", "[models][cim][errors]") {
   const auto wide = models::load_chip(with("{cols: 4, cols_per_adc: 4}"), "chip.yaml", "chip");
   CHECK_THROWS_WITH(models::cim_mapping(wide, {8, 8, 8, 1, "fp16"}), Catch::Contains("cim.cols") && Catch::Contains("cannot hold one 16-bit weight"));
 }
+
+TEST_CASE("SRAM in-memory compute: reads of a few rows and one active array per core set the time", "[models][cim]") {
+  const auto chip = models::load_preset("dmatrix-corsair");
+  // 512 x 512 one-bit arrays, 8-bit weights: 64 weights per row; 8 rows per read, so
+  // a vector takes 64 reads of an array; 2,048 cores, one array each at a time.
+  const models::GemmShape shape{8192, 2048, 2048, 1, "int8"};
+  const auto map = models::cim_mapping(chip, shape);
+  CHECK(map.arrays == 4 * 32);
+  CHECK(map.parallel_copies == 2048 / 128);  // compute slots, not free arrays, bound the copies
+  CHECK(map.copies > map.parallel_copies);
+  const auto cost = models::cim_gemm_cost(chip, shape, true);
+  CHECK(cost.busy_s == Approx(8192.0 / 16 * 64 * 0.874e-9));
+  CHECK(cost.energy_j == Approx(8192.0 * 64 * 128 * 221e-12));
+  // Its peak is what the preset's geometry was chosen for: 2.4 POP/s MXINT8 (Chips and Cheese).
+  const models::GemmShape big{8192, 8192, 8192, 1, "int8"};
+  const auto peak = models::cim_gemm_cost(chip, big, true);
+  CHECK(peak.flops / peak.busy_s == Approx(2.4e15).epsilon(0.02));
+  // Fewer rows per read make a vector take more reads.
+  auto wide = chip;
+  wide.cim.rows_per_read = 64;
+  CHECK(models::cim_gemm_cost(wide, shape, true).busy_s == Approx(cost.busy_s / 8));
+}
