@@ -241,15 +241,7 @@ ChipSpec load_chip(const YAML::Node& node, const std::string& file, const std::s
   YAML::Node merged = YAML::Clone(load_yaml_file(preset_path));
   YAML::Node overrides = YAML::Clone(node);
   overrides.remove("preset");
-  // Optional sections a preset may leave out take any of their keys as overrides;
-  // parse_chip checks them as strictly as a preset's own.
-  for (const char* section : {"sparsity", "energy", "cim"}) {
-    if (!overrides[section]) continue;
-    if (!overrides[section].IsMap()) throw InputError(file, join_path(path, section), "expected a mapping");
-    if (!merged[section]) merged[section] = YAML::Node(YAML::NodeType::Map);
-    for (const auto& item : overrides[section]) merged[section][item.first.Scalar()] = YAML::Clone(item.second);
-    overrides.remove(section);
-  }
+  merge_optional_sections(merged, overrides, {"sparsity", "energy", "cim"}, file, path);
   merge_overrides(merged, overrides, file, path, "chip");
   ChipSpec chip = parse_chip(merged, file, path);
   chip.source_file = preset_path;

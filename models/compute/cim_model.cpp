@@ -28,9 +28,9 @@ CimMapping cim_mapping(const ChipSpec& chip, const GemmShape& s) {
   m.copies = m.passes == 1 ? std::max(1LL, c.arrays() / m.arrays) : 1;
   // Copies only help while compute slots are left for them; an op needing more
   // arrays than there are slots runs its arrays in rounds.
-  const long long per_pass = std::min(m.arrays, c.arrays());
-  m.parallel_copies = std::max(1LL, std::min(m.copies, c.compute_slots() / per_pass));
-  m.rounds = ceil_div(per_pass, c.compute_slots());
+  m.arrays_per_pass = std::min(m.arrays, c.arrays());
+  m.parallel_copies = std::max(1LL, std::min(m.copies, c.compute_slots() / m.arrays_per_pass));
+  m.rounds = ceil_div(m.arrays_per_pass, c.compute_slots());
   return m;
 }
 
@@ -56,8 +56,7 @@ OpCost cim_gemm_cost(const ChipSpec& chip, const GemmShape& s, bool weights_resi
   if (programs) {
     // Each pass fills up to every array: rows one after another, macros in
     // parallel, a macro's arrays in turn.
-    const long long per_pass = std::min(map.arrays, c.arrays());
-    write_s = map.passes * c.rows * c.write_latency_s * static_cast<double>(ceil_div(per_pass, c.macros()));
+    write_s = map.passes * c.rows * c.write_latency_s * static_cast<double>(ceil_div(map.arrays_per_pass, c.macros()));
     energy += static_cast<double>(s.k) * s.n * s.batch * map.cells_per_weight * c.write_j_per_cell;
     cost.hbm_bytes += weight_bytes;
   }

@@ -33,6 +33,7 @@ struct CimMapping {
   long long cells_per_weight = 0, weights_per_array_row = 0;
   long long row_tiles = 0, col_tiles = 0, arrays = 0;  // arrays one copy of the weights needs
   long long passes = 0, copies = 0;
+  long long arrays_per_pass = 0;  // of one copy: all of them, or every array of the chip
   long long parallel_copies = 0;  // copies computing at once (compute slots permitting)
   long long rounds = 0;           // of one copy's arrays over the compute slots
 };

@@ -36,6 +36,17 @@ void merge_overrides(YAML::Node base, const YAML::Node& overrides, const std::st
   }
 }
 
+void merge_optional_sections(YAML::Node base, YAML::Node& overrides, std::initializer_list<const char*> sections,
+                             const std::string& file, const std::string& path) {
+  for (const char* section : sections) {
+    if (!overrides[section]) continue;
+    if (!overrides[section].IsMap()) throw InputError(file, join_path(path, section), "expected a mapping");
+    if (!base[section]) base[section] = YAML::Node(YAML::NodeType::Map);
+    for (const auto& item : overrides[section]) base[section][item.first.Scalar()] = YAML::Clone(item.second);
+    overrides.remove(section);
+  }
+}
+
 YamlFields::YamlFields(YAML::Node node, std::string file, std::string path)
     : node_(node), file_(std::move(file)), path_(std::move(path)) {
   if (!node_.IsMap())

@@ -4,6 +4,7 @@
 // was expected. Configs, presets and op lists all read through this.
 #include <yaml-cpp/yaml.h>
 
+#include <initializer_list>
 #include <map>
 #include <set>
 #include <string>
@@ -59,6 +60,11 @@ YAML::Node load_yaml_file(const std::string& file);
 // ("unknown <what> field").
 void merge_overrides(YAML::Node base, const YAML::Node& overrides, const std::string& file, const std::string& path,
                      const std::string& what);
+// Optional sections a preset may leave out (or hold only in part) take any of their
+// keys from the overrides, which are then removed from `overrides`; the parser checks
+// them as strictly as a preset's own keys.
+void merge_optional_sections(YAML::Node base, YAML::Node& overrides, std::initializer_list<const char*> sections,
+                             const std::string& file, const std::string& path);
 
 // The dotted path of a child: join_path("system", "chip") == "system.chip".
 std::string join_path(const std::string& parent, const std::string& key);

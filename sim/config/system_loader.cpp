@@ -153,14 +153,17 @@ sim::SystemSpec load_system(const YAML::Node& node, const std::string& file, con
   YAML::Node merged = YAML::Clone(load_yaml_file(preset_path));
   YAML::Node overrides = YAML::Clone(node);
   overrides.remove("preset");
-  // `nodes`, `name` and `collectives` may be set even where the preset leaves them implicit.
-  for (const char* key : {"nodes", "name", "collectives", "energy", "facility"})
+  // `nodes` and `name` may be set even where the preset leaves them implicit, and the
+  // optional sections take any of their keys.
+  const bool overridden = overrides.size() > 0;
+  for (const char* key : {"nodes", "name"})
     if (overrides[key] && !merged[key]) merged[key] = overrides[key];
+  merge_optional_sections(merged, overrides, {"collectives", "energy", "facility"}, file, path);
   merge_overrides(merged, overrides, file, path, "system");
   try {
     return parse_system(merged, preset_path, "", ranks);
   } catch (const InputError& e) {
-    if (overrides.size() == 0) throw;
+    if (!overridden) throw;
     throw InputError(file, path, std::string("with these overrides, ") + e.what());
   }
 }

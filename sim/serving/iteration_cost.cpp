@@ -128,23 +128,19 @@ std::vector<workload::Node> IterationCost::dense_layer_ops(long long T) const {
   return ops;
 }
 
-void IterationCost::add_energy(const workload::Node& op, const models::OpCost& cost, double& compute_j, double& hbm_j) const {
-  const auto& chip = system_.devices.front();
+void IterationCost::LayerCost::add(const workload::Node& op, const models::OpCost& cost, const models::ChipSpec& chip,
+                                   double hbm_Bps) {
+  seconds += cost.time_alone(hbm_Bps);
   compute_j += models::compute_energy_j(chip, cost, op.compute.dtype, runs_on_matrix_units(op));
   hbm_j += cost.hbm_bytes * chip.energy.hbm_j_per_byte;
 }
 
-double IterationCost::dense_layer_seconds(long long T) {
+const IterationCost::LayerCost& IterationCost::dense_layer(long long T) {
   auto found = dense_cache_.find(T);
   if (found != dense_cache_.end()) return found->second;
   const auto& chip = system_.devices.front();
-  double s = 0, compute_j = 0, hbm_j = 0;
-  for (const auto& op : dense_layer_ops(T)) {
-    const auto cost = node_cost(op, chip);
-    s += cost.time_alone(hbm_Bps_);
-    add_energy(op, cost, compute_j, hbm_j);
-  }
-  dense_energy_cache_[T] = {compute_j, hbm_j};
+  LayerCost layer;
+  for (const auto& op : dense_layer_ops(T)) layer.add(op, node_cost(op, chip), chip, hbm_Bps_);
   // Two all-reduces per layer under tensor parallelism (after attention and MLP),
   // over the engine's first devices; cached with the rest of the layer by T.
   if (tp_ > 1 && router_) {
@@ -152,10 +148,9 @@ double IterationCost::dense_layer_seconds(long long T) {
     all_reduce.op = interconnect::CollectiveOp::kAllReduce;
     all_reduce.bytes = static_cast<double>(T) * m_.hidden * workload::dtype_bytes(m_.activation_dtype());
     for (int d = 0; d < tp_; ++d) all_reduce.devices.push_back(d);
-    s += 2 * tensor_parallel_all_reduce_seconds(all_reduce);
+    layer.seconds += 2 * tensor_parallel_all_reduce_seconds(all_reduce);
   }
-  dense_cache_.emplace(T, s);
-  return s;
+  return dense_cache_.emplace(T, layer).first->second;
 }
 
 int IterationCost::kernels_per_layer(bool prefill, bool decode) const {
@@ -165,16 +160,13 @@ int IterationCost::kernels_per_layer(bool prefill, bool decode) const {
   return dense_ops_per_layer_ + (tp_ > 1 ? 2 : 0) + (prefill ? 1 : 0) + (decode ? 1 : 0);
 }
 
-double IterationCost::attention_seconds(const std::vector<PrefillChunk>& prefills, const std::vector<long long>& decode_contexts) {
+IterationCost::LayerCost IterationCost::attention(const std::vector<PrefillChunk>& prefills,
+                                                 const std::vector<long long>& decode_contexts) {
   const auto& chip = system_.devices.front();
   const long long kv_heads = std::max(1LL, static_cast<long long>(m_.kv_heads) / tp_);
   const long long group = m_.heads / m_.kv_heads;  // queries per key/value head
-  double s = 0;
-  auto run = [&](const workload::Node& op) {
-    const auto cost = node_cost(op, chip);
-    add_energy(op, cost, last_compute_j_, last_hbm_j_);  // per layer, scaled in seconds()
-    s += cost.time_alone(hbm_Bps_);
-  };
+  LayerCost layer;
+  auto run = [&](const workload::Node& op) { layer.add(op, node_cost(op, chip), chip, hbm_Bps_); };
   for (const auto& p : prefills)  // causal over the chunk, attending to everything before it too
     run(compute_node(ComputeKind::kAttention, m_.dtype, p.tokens, p.past + p.tokens, m_.head_dim,
                      static_cast<long long>(m_.heads) / tp_, p.past == 0));
@@ -187,28 +179,25 @@ double IterationCost::attention_seconds(const std::vector<PrefillChunk>& prefill
     run(compute_node(ComputeKind::kAttention, m_.dtype, group, mean, m_.head_dim,
                      kv_heads * static_cast<long long>(decode_contexts.size())));
   }
-  return s;
+  return layer;
 }
 
 double IterationCost::seconds(const std::vector<PrefillChunk>& prefills, const std::vector<long long>& decode_contexts) {
   long long T = static_cast<long long>(decode_contexts.size());
   for (const auto& p : prefills) T += p.tokens;
   if (T == 0) return 0;
-  last_compute_j_ = last_hbm_j_ = 0;
-  const double per_layer = dense_layer_seconds(T) + attention_seconds(prefills, decode_contexts);
-  const auto& dense_j = dense_energy_cache_.at(T);
-  last_compute_j_ = (last_compute_j_ + dense_j.first) * m_.layers;
-  last_hbm_j_ = (last_hbm_j_ + dense_j.second) * m_.layers;
-  double s = per_layer * m_.layers;  // the stages of a pipeline run one after another for one batch
+  const LayerCost& dense = dense_layer(T);
+  const LayerCost attn = attention(prefills, decode_contexts);
+  double s = (dense.seconds + attn.seconds) * m_.layers;  // the stages of a pipeline run one after another for one batch
   // Output layer for the requests that produce a token this iteration.
   const long long sampling = static_cast<long long>(decode_contexts.size() + prefills.size());
   const auto output = compute_node(ComputeKind::kGemm, m_.dtype, sampling, m_.vocab / tp_, m_.hidden);
-  const auto output_cost = node_cost(output, system_.devices.front());
-  s += output_cost.time_alone(hbm_Bps_);
-  add_energy(output, output_cost, last_compute_j_, last_hbm_j_);
+  LayerCost out;
+  out.add(output, node_cost(output, system_.devices.front()), system_.devices.front(), hbm_Bps_);
+  s += out.seconds;
   // Every op above is one device's share of a layer split over tp devices.
-  last_compute_j_ *= tp_;
-  last_hbm_j_ *= tp_;
+  last_compute_j_ = tp_ * ((dense.compute_j + attn.compute_j) * m_.layers + out.compute_j);
+  last_hbm_j_ = tp_ * ((dense.hbm_j + attn.hbm_j) * m_.layers + out.hbm_j);
   if (pp_ > 1)
     s += (pp_ - 1) * transfer_seconds(0, tp_, static_cast<double>(T) * m_.hidden * workload::dtype_bytes(m_.activation_dtype()));
   const bool graph = launch_.cuda_graphs && prefills.empty();

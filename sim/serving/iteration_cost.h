@@ -39,10 +39,15 @@ class IterationCost {
   double weight_bytes_per_device() const;
 
  private:
+  // Time of some of one layer's work on one device, and the dynamic energy of its ops.
+  struct LayerCost {
+    double seconds = 0, compute_j = 0, hbm_j = 0;
+    void add(const workload::Node& op, const models::OpCost& cost, const models::ChipSpec& chip, double hbm_Bps);
+  };
   std::vector<workload::Node> dense_layer_ops(long long tokens) const;  // everything but attention and all-reduces
-  double dense_layer_seconds(long long tokens);  // those ops and the all-reduces, one layer, cached by token count
+  const LayerCost& dense_layer(long long tokens);  // those ops and the all-reduces, one layer, cached by token count
   int kernels_per_layer(bool prefill, bool decode) const;
-  double attention_seconds(const std::vector<PrefillChunk>& prefills, const std::vector<long long>& decode_contexts);
+  LayerCost attention(const std::vector<PrefillChunk>& prefills, const std::vector<long long>& decode_contexts);
   double estimate_seconds(const interconnect::CollectiveCall& call);  // on an idle network
   double tensor_parallel_all_reduce_seconds(const interconnect::CollectiveCall& call);  // the engine's own kernels in a node
 
@@ -52,10 +57,8 @@ class IterationCost {
   double hbm_Bps_;
   KernelLaunch launch_;
   int dense_ops_per_layer_ = 0;
-  std::unordered_map<long long, double> dense_cache_;
-  std::unordered_map<long long, std::pair<double, double>> dense_energy_cache_;  // compute and HBM joules per layer, by T
+  std::unordered_map<long long, LayerCost> dense_cache_;
   double last_compute_j_ = 0, last_hbm_j_ = 0;
-  void add_energy(const workload::Node& op, const models::OpCost& cost, double& compute_j, double& hbm_j) const;
   std::map<std::tuple<int, int, long long>, double> transfer_cache_;
   std::unique_ptr<interconnect::Router> router_;
 };
