@@ -43,6 +43,12 @@ struct ComputeInfo {
   double flops = 0;
   double bytes = 0;
   Sparsity sparsity;  // matrix ops only; dense unless a generator or trace says otherwise
+  // Whether B is a weight matrix that stays put between uses (what compute-in-memory
+  // arrays hold). Unset: a GEMM's B is, a batched GEMM's is not (attention's
+  // products of two activations). Generators set it where the kind misleads: a
+  // weight gradient's B is the output gradient; MoE experts' B are weights.
+  std::optional<bool> b_is_weight;
+  bool holds_weights() const { return b_is_weight.value_or(kind == ComputeKind::kGemm); }
 };
 
 struct MemoryInfo {

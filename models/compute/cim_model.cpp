@@ -34,6 +34,15 @@ CimMapping cim_mapping(const ChipSpec& chip, const GemmShape& s) {
   return m;
 }
 
+CimWrite cim_write(const ChipSpec& chip, long long arrays, double weights) {
+  const auto& c = chip.cim;
+  CimWrite w;
+  w.seconds = c.rows * c.write_latency_s * static_cast<double>(ceil_div(std::min(arrays, c.arrays()), c.macros()));
+  w.cell_writes = weights * static_cast<double>(ceil_div(c.weight_bits, c.bits_per_cell));
+  w.energy_j = w.cell_writes * c.write_j_per_cell;
+  return w;
+}
+
 OpCost cim_gemm_cost(const ChipSpec& chip, const GemmShape& s, bool weights_resident) {
   const auto& c = chip.cim;
   const CimMapping map = cim_mapping(chip, s);
@@ -53,11 +62,11 @@ OpCost cim_gemm_cost(const ChipSpec& chip, const GemmShape& s, bool weights_resi
   const double weight_bytes = static_cast<double>(s.k) * s.n * s.batch * c.weight_bits / 8.0;
   double write_s = 0;
   const bool programs = !weights_resident || map.passes > 1;
-  if (programs) {
-    // Each pass fills up to every array: rows one after another, macros in
-    // parallel, a macro's arrays in turn.
-    write_s = map.passes * c.rows * c.write_latency_s * static_cast<double>(ceil_div(map.arrays_per_pass, c.macros()));
-    energy += static_cast<double>(s.k) * s.n * s.batch * map.cells_per_weight * c.write_j_per_cell;
+  if (programs) {  // each pass fills up to every array
+    const CimWrite write = cim_write(chip, map.arrays_per_pass, static_cast<double>(s.k) * s.n * s.batch);
+    write_s = map.passes * write.seconds;
+    energy += write.energy_j;
+    cost.cell_writes = write.cell_writes;
     cost.hbm_bytes += weight_bytes;
   }
   cost.busy_s = compute_s + write_s;

@@ -44,4 +44,11 @@ CimMapping cim_mapping(const ChipSpec& chip, const GemmShape& shape);
 // kept (they and every other weight of the device fit in the arrays).
 OpCost cim_gemm_cost(const ChipSpec& chip, const GemmShape& shape, bool weights_resident);
 
+// Writing `weights` weights into `arrays` arrays (at most all of the chip's) once:
+// rows one after another, macros in parallel, a macro's arrays in turn.
+struct CimWrite {
+  double seconds = 0, energy_j = 0, cell_writes = 0;
+};
+CimWrite cim_write(const ChipSpec& chip, long long arrays, double weights);
+
 }  // namespace suanli::models

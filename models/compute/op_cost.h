@@ -15,6 +15,7 @@ struct OpCost {
   double flops = 0;
   double switching = 1;  // share of the op's MACs that toggle (zeros gated or skipped)
   double energy_j = -1;  // >= 0: the model priced the op's energy itself (compute-in-memory)
+  double cell_writes = 0;  // compute-in-memory cells the op programs (they wear out)
   std::string plan;  // how the model mapped the op (tile, split-k, waves), for reports
 
   // Duration when the op has `hbm_Bps` of bandwidth to itself.

@@ -63,7 +63,7 @@ int serve_command(const std::vector<std::string>& argv) {
     output::JsonWriter json(std::cout);
     json.begin_object().field("model", config.model.name).field("system", system.name);
     output::write_serving_policy_fields(config, json);
-    output::write_serving_fields(report, json);
+    output::write_serving_fields(report, system.devices.front(), json);
     json.end_object();
     std::cout << "\n";
   } else {

@@ -35,6 +35,7 @@ Device::Device(sc_core::sc_module_name name, const Program& program, const model
   for (size_t i = 0; i < program.ops.size(); ++i) waiting_[i] = program.ops[i].dep_count;
   memory_in_use_ = program.static_bytes;
   stats_.peak_memory_bytes = memory_in_use_;
+  stats_.cim_cell_writes = program.cim_cell_writes;  // every op runs once
   SC_METHOD(on_wake);
   sensitive << wake_;
   dont_initialize();

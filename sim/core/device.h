@@ -31,6 +31,7 @@ struct DeviceStats {
   uint64_t ops[kEngineCount] = {};
   double flops = 0;
   double compute_energy_j = 0;  // dynamic energy of the arithmetic of its ops
+  double cim_cell_writes = 0;   // compute-in-memory cells its ops programmed
   double hbm_bytes = 0;
   double host_bytes = 0;
   double peak_memory_bytes = 0;

@@ -37,6 +37,7 @@ struct ProgramOp {
 struct Program {
   int rank = 0;
   double static_bytes = 0;
+  double cim_cell_writes = 0;  // compute-in-memory cells its ops program in one run
   std::vector<ProgramOp> ops;
   std::vector<uint32_t> user_begin;  // users of op i: users[user_begin[i] .. user_begin[i+1])
   std::vector<uint32_t> users;

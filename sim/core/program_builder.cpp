@@ -1,6 +1,7 @@
 #include "sim/core/program_builder.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 #include <tuple>
@@ -118,18 +119,30 @@ models::OperandSparsity operand_sparsity(const workload::Sparsity& s) {
 
 }  // namespace
 
-bool cim_weights_fit(const workload::Graph& graph, const models::ChipSpec& chip) {
+namespace {
+
+// The weight matrix a GEMM's B names: the recomputed forward pass ("r<layer>.<op>")
+// multiplies by the forward pass's ("f<layer>.<op>") weights.
+std::string weight_key(const std::string& name) {
+  if (name.size() > 1 && name[0] == 'r' && std::isdigit(static_cast<unsigned char>(name[1]))) return "f" + name.substr(1);
+  return name;
+}
+
+}  // namespace
+
+CimWeights cim_weights(const workload::Graph& graph, const models::ChipSpec& chip) {
   // One weight matrix per GEMM name: the micro-batches of a training iteration
   // repeat a layer's GEMMs under the same name.
   std::set<std::string> seen;
-  long long arrays = 0;
+  CimWeights w;
   for (const auto& node : graph.nodes) {
-    if (node.type != NodeType::kCompute || node.compute.kind != ComputeKind::kGemm || node.compute.m <= 0) continue;
-    if (!node.name.empty() && !seen.insert(node.name).second) continue;
     const auto& c = node.compute;
-    arrays += models::cim_mapping(chip, {c.m, c.n, c.k, c.batch, c.dtype}).arrays;
+    if (node.type != NodeType::kCompute || !c.holds_weights() || c.m <= 0 || c.n <= 0 || c.k <= 0) continue;
+    if (!node.name.empty() && !seen.insert(weight_key(node.name)).second) continue;
+    w.arrays += models::cim_mapping(chip, {c.m, c.n, c.k, c.batch, c.dtype}).arrays;
+    w.weights += static_cast<double>(c.n) * c.k * c.batch;
   }
-  return arrays <= chip.cim.arrays();
+  return w;
 }
 
 bool runs_on_matrix_units(const Node& node) {
@@ -155,9 +168,9 @@ models::OpCost node_cost(const Node& node, const models::ChipSpec& chip, bool ci
     case ComputeKind::kBatchedGemm:
       if (c.m > 0 && c.n > 0 && c.k > 0) {
         const models::GemmShape shape{c.m, c.n, c.k, c.batch, c.dtype, operand_sparsity(c.sparsity)};
-        // A GEMM's B is a weight matrix (the IR's convention): crossbars hold it.
-        // Batched GEMMs multiply activations by activations: digital units.
-        if (chip.cim.present() && c.kind == ComputeKind::kGemm) return models::cim_gemm_cost(chip, shape, cim_weights_resident);
+        // Crossbars hold weight matrices; products of two activations (attention's
+        // batched GEMMs, weight gradients) run on the digital units.
+        if (chip.cim.present() && c.holds_weights()) return models::cim_gemm_cost(chip, shape, cim_weights_resident);
         return models::gemm_cost(chip, shape);
       }
       break;  // only FLOPs and bytes known: treat as a roofline op below
@@ -207,7 +220,8 @@ BuiltPrograms build_programs(const workload::Workload& workload, const std::vect
       throw InputError(origin, "graphs[" + std::to_string(r) + "].rank",
                        "expected rank " + std::to_string(r) + " (graphs must be in rank order), got " + std::to_string(graph.rank));
     const auto& chip = chips[r];
-    const bool cim_resident = !chip.cim.present() || cim_weights_fit(graph, chip);
+    const CimWeights cim = chip.cim.present() ? cim_weights(graph, chip) : CimWeights{};
+    const bool cim_resident = !chip.cim.present() || cim.arrays <= chip.cim.arrays();
     if (workload.mirrored(static_cast<int>(r))) {  // runs what its model rank runs; nothing to build
       if (!graph.nodes.empty())
         throw InputError(origin, "graphs[" + std::to_string(r) + "]", "a mirrored rank must have no ops of its own");
@@ -330,6 +344,14 @@ BuiltPrograms build_programs(const workload::Workload& workload, const std::vect
       op.hbm_bytes = cost.hbm_bytes;
       op.flops = cost.flops;
       if (node.type == NodeType::kCompute) op.energy_j = models::compute_energy_j(chip, cost, node.compute.dtype, runs_on_matrix_units(node));
+      if (chip.cim.present() && cim_resident && node.type == NodeType::kCompute && node.compute.kind == ComputeKind::kOptimizer) {
+        // The step changed every weight: the resident arrays are written again.
+        const auto write = models::cim_write(chip, cim.arrays, cim.weights);
+        op.busy_s += write.seconds;
+        op.energy_j += write.energy_j;
+        cost.cell_writes += write.cell_writes;
+      }
+      program.cim_cell_writes += cost.cell_writes;
       if (node.type == NodeType::kMemory && (node.memory.src == Location::kHost || node.memory.dst == Location::kHost))
         op.host_bytes = node.memory.bytes;
     }

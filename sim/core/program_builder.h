@@ -24,8 +24,13 @@ BuiltPrograms build_programs(const workload::Workload& workload, const std::vect
 // cim_weights_resident: on a compute-in-memory chip, whether the device's weights
 // all fit in its arrays and stay programmed (else each GEMM programs its own).
 models::OpCost node_cost(const workload::Node& node, const models::ChipSpec& chip, bool cim_weights_resident = true);
-// Whether every GEMM of the graph fits in the chip's crossbar arrays at once.
-bool cim_weights_fit(const workload::Graph& graph, const models::ChipSpec& chip);
+// The weight matrices of a graph's GEMMs (each once) on a compute-in-memory chip:
+// the arrays they need at once and how many weights they hold.
+struct CimWeights {
+  long long arrays = 0;
+  double weights = 0;
+};
+CimWeights cim_weights(const workload::Graph& graph, const models::ChipSpec& chip);
 // Whether a compute node runs on the matrix units (GEMMs, attention) or the vector units.
 bool runs_on_matrix_units(const workload::Node& node);
 

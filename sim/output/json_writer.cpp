@@ -119,4 +119,10 @@ JsonWriter& JsonWriter::value(bool flag) {
   return *this;
 }
 
+JsonWriter& JsonWriter::null_value() {
+  before_value();
+  out_ << "null";
+  return *this;
+}
+
 }  // namespace suanli::output

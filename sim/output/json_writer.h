@@ -23,6 +23,7 @@ class JsonWriter {
   JsonWriter& value(unsigned long long number);
   JsonWriter& value(int number) { return value(static_cast<long long>(number)); }
   JsonWriter& value(bool flag);
+  JsonWriter& null_value();
 
   template <typename T>
   JsonWriter& field(const std::string& name, const T& v) {

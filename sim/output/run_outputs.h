@@ -27,6 +27,9 @@ void write_training_fields(const sim::TrainingReport& report, JsonWriter& json);
 // energy_j (total, facility, breakdown, unpriced), pue, average_power_w and, with
 // tokens, energy_per_token_j.
 void write_energy_fields(const sim::EnergyReport& energy, double tokens, JsonWriter& json);
+// On a compute-in-memory chip: cim_wear (cell writes per device, writes per cell and
+// the arrays' lifetime at that rate, null when unlimited). Nothing on other chips.
+void write_cim_wear_field(const models::ChipSpec& chip, double cell_writes, double duration_s, JsonWriter& json);
 
 void write_summary_json(const RunContext& run, std::ostream& out);
 void write_results_h5(const RunContext& run, const std::string& file);

@@ -5,6 +5,7 @@
 
 #include "interconnect/collectives/collective_engine.h"
 #include "models/chip/chip_energy.h"
+#include "models/compute/cim_model.h"
 #include "sim/core/program_builder.h"
 #include "workloads/op_math.h"
 
@@ -31,6 +32,29 @@ IterationCost::IterationCost(const workload::ModelSpec& model, int tp, int pp, c
     : m_(model), tp_(tp), pp_(pp), system_(system), hbm_Bps_(system.devices.front().memory.achievable_hbm_Bps()), launch_(launch) {
   if (system.topology) router_ = std::make_unique<interconnect::Router>(*system.topology);
   dense_ops_per_layer_ = static_cast<int>(dense_layer_ops(1).size());
+  cim_resident_ = cim_weights_fit();
+}
+
+workload::Node IterationCost::output_layer_op(long long sampling) const {
+  return compute_node(ComputeKind::kGemm, m_.dtype, sampling, m_.vocab / tp_, m_.hidden);
+}
+
+bool IterationCost::cim_weights_fit() const {
+  const auto& chip = system_.devices.front();
+  if (!chip.cim.present()) return true;
+  // A device holds its stage's layers and, on the last stage, the output layer.
+  auto arrays = [&](const workload::Node& op) {
+    const auto& c = op.compute;
+    return c.holds_weights() ? models::cim_mapping(chip, {c.m, c.n, c.k, c.batch, c.dtype}).arrays : 0LL;
+  };
+  long long per_layer = 0;
+  for (const auto& op : dense_layer_ops(1)) per_layer += arrays(op);
+  const long long layers = (m_.layers + pp_ - 1) / pp_;
+  return per_layer * layers + arrays(output_layer_op(1)) <= chip.cim.arrays();
+}
+
+models::OpCost IterationCost::cost_of(const workload::Node& op) const {
+  return node_cost(op, system_.devices.front(), cim_resident_);
 }
 
 double IterationCost::kv_bytes_per_token() const {
@@ -120,6 +144,7 @@ std::vector<workload::Node> IterationCost::dense_layer_ops(long long T) const {
     const bool linear = (c.kind == ComputeKind::kGemm || c.kind == ComputeKind::kBatchedGemm) &&
                         !(m_.layer_is_moe(layer) && c.n == m_.moe.experts && c.k == h && c.kind == ComputeKind::kGemm);
     if (linear) {
+      c.b_is_weight = true;  // the experts' batched GEMMs too
       c.sparsity = m_.weight_sparsity;
       if (after_activation) c.sparsity.activation_density = m_.mlp_activation_density;
     }
@@ -133,6 +158,7 @@ void IterationCost::LayerCost::add(const workload::Node& op, const models::OpCos
   seconds += cost.time_alone(hbm_Bps);
   compute_j += models::compute_energy_j(chip, cost, op.compute.dtype, runs_on_matrix_units(op));
   hbm_j += cost.hbm_bytes * chip.energy.hbm_j_per_byte;
+  cell_writes += cost.cell_writes;
 }
 
 const IterationCost::LayerCost& IterationCost::dense_layer(long long T) {
@@ -140,7 +166,7 @@ const IterationCost::LayerCost& IterationCost::dense_layer(long long T) {
   if (found != dense_cache_.end()) return found->second;
   const auto& chip = system_.devices.front();
   LayerCost layer;
-  for (const auto& op : dense_layer_ops(T)) layer.add(op, node_cost(op, chip), chip, hbm_Bps_);
+  for (const auto& op : dense_layer_ops(T)) layer.add(op, cost_of(op), chip, hbm_Bps_);
   // Two all-reduces per layer under tensor parallelism (after attention and MLP),
   // over the engine's first devices; cached with the rest of the layer by T.
   if (tp_ > 1 && router_) {
@@ -166,7 +192,7 @@ IterationCost::LayerCost IterationCost::attention(const std::vector<PrefillChunk
   const long long kv_heads = std::max(1LL, static_cast<long long>(m_.kv_heads) / tp_);
   const long long group = m_.heads / m_.kv_heads;  // queries per key/value head
   LayerCost layer;
-  auto run = [&](const workload::Node& op) { layer.add(op, node_cost(op, chip), chip, hbm_Bps_); };
+  auto run = [&](const workload::Node& op) { layer.add(op, cost_of(op), chip, hbm_Bps_); };
   for (const auto& p : prefills)  // causal over the chunk, attending to everything before it too
     run(compute_node(ComputeKind::kAttention, m_.dtype, p.tokens, p.past + p.tokens, m_.head_dim,
                      static_cast<long long>(m_.heads) / tp_, p.past == 0));
@@ -191,13 +217,14 @@ double IterationCost::seconds(const std::vector<PrefillChunk>& prefills, const s
   double s = (dense.seconds + attn.seconds) * m_.layers;  // the stages of a pipeline run one after another for one batch
   // Output layer for the requests that produce a token this iteration.
   const long long sampling = static_cast<long long>(decode_contexts.size() + prefills.size());
-  const auto output = compute_node(ComputeKind::kGemm, m_.dtype, sampling, m_.vocab / tp_, m_.hidden);
+  const auto output = output_layer_op(sampling);
   LayerCost out;
-  out.add(output, node_cost(output, system_.devices.front()), system_.devices.front(), hbm_Bps_);
+  out.add(output, cost_of(output), system_.devices.front(), hbm_Bps_);
   s += out.seconds;
   // Every op above is one device's share of a layer split over tp devices.
   last_compute_j_ = tp_ * ((dense.compute_j + attn.compute_j) * m_.layers + out.compute_j);
   last_hbm_j_ = tp_ * ((dense.hbm_j + attn.hbm_j) * m_.layers + out.hbm_j);
+  last_cell_writes_ = tp_ * ((dense.cell_writes + attn.cell_writes) * m_.layers + out.cell_writes);
   if (pp_ > 1)
     s += (pp_ - 1) * transfer_seconds(0, tp_, static_cast<double>(T) * m_.hidden * workload::dtype_bytes(m_.activation_dtype()));
   const bool graph = launch_.cuda_graphs && prefills.empty();

@@ -72,6 +72,7 @@ class ServingEngine {
       const double dt = cost_.seconds(prefills, decodes);
       compute_j_ += cost_.last_compute_j();
       hbm_j_ += cost_.last_hbm_j();
+      cell_writes_ += cost_.last_cell_writes();
       used_block_seconds_ += static_cast<double>(capacity_ - free_blocks_) * dt;
       now += dt;
       busy_s_ += dt;
@@ -84,6 +85,7 @@ class ServingEngine {
   double busy_s() const { return busy_s_; }
   double compute_j() const { return compute_j_; }
   double hbm_j() const { return hbm_j_; }
+  double cell_writes() const { return cell_writes_; }
   double used_block_seconds() const { return used_block_seconds_; }
   double peak() const { return peak_; }
   long long iterations() const { return iterations_; }
@@ -231,6 +233,7 @@ class ServingEngine {
   std::deque<Sequence> waiting_;
   std::vector<Sequence> running_;
   double compute_j_ = 0, hbm_j_ = 0;  // dynamic energy of every device of the engine
+  double cell_writes_ = 0;            // compute-in-memory cells programmed, every device of the engine
   double busy_s_ = 0, used_block_seconds_ = 0, peak_ = 0;
   long long iterations_ = 0, preemptions_ = 0;
 };
@@ -326,6 +329,7 @@ ServingReport run_serving(const ServingConfig& c, const std::vector<workload::Re
       report.iterations += engine.iterations();
       report.energy.compute_j += engine.compute_j();
       report.energy.hbm_j += engine.hbm_j();
+      report.cim_cell_writes_per_device += engine.cell_writes() / per_engine;
       report.preemptions += engine.preemptions();
     }
   };
@@ -387,6 +391,7 @@ ServingReport run_serving(const ServingConfig& c, const std::vector<workload::Re
   report.throughput_tokens_per_s = report.duration_s > 0 ? tokens / report.duration_s : 0;
   report.throughput_requests_per_s = report.duration_s > 0 ? out.size() / report.duration_s : 0;
   report.kv_utilisation_mean = capacity_seconds > 0 ? used / capacity_seconds : 0;
+  report.cim_cell_writes_per_device /= report.replicas;
   // Every engine's devices draw static power from the first arrival to the last
   // completion; the serving model prices no link traffic.
   auto& energy = report.energy;

@@ -70,6 +70,7 @@ struct ServingReport {
   long long preemptions = 0;             // requests evicted for KV space and recomputed
   double wall_s = 0;
   EnergyReport energy;                   // every engine's devices over the run
+  double cim_cell_writes_per_device = 0; // compute-in-memory cells programmed, mean over devices
   double output_tokens = 0;
   std::vector<RequestOutcome> requests;  // in the order given
 };

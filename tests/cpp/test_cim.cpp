@@ -6,8 +6,14 @@
 #include "models/chip/chip_energy.h"
 #include "models/compute/cim_model.h"
 #include "sim/config/run_config.h"
+#include "sim/config/system_loader.h"
+#include "sim/core/cim_wear.h"
 #include "sim/core/energy_report.h"
 #include "sim/core/program_builder.h"
+#include "sim/serving/serving_engine.h"
+#include "workloads/readers/native_io.h"
+#include "workloads/readers/op_list_reader.h"
+#include "workloads/transformer/model_spec.h"
 #include "test_support.h"
 
 using namespace suanli;
@@ -54,7 +60,8 @@ TEST_CASE("weights that do not fit the arrays are programmed, costing time, ener
   auto run = [](const std::string& ops) {
     const auto config = config::run_config_from_text("system: {chip: isaac-reram-cim, devices: 1}\nworkload: {ops: [" + ops + "]}", "cim.yaml");
     CHECK_FALSE(config.workload.graphs.empty());
-    const bool fits = sim::cim_weights_fit(config.workload.graphs[0], config.system.devices[0]);
+    const auto& chip = config.system.devices[0];
+    const bool fits = sim::cim_weights(config.workload.graphs[0], chip).arrays <= chip.cim.arrays();
     const auto result = sim::simulate(config.workload, config.system, config.options);
     return std::make_pair(fits, result.devices[0].stats.hbm_bytes);
   };
@@ -127,4 +134,99 @@ TEST_CASE("SRAM in-memory compute: reads of a few rows and one active array per 
   auto wide = chip;
   wide.cim.rows_per_read = 64;
   CHECK(models::cim_gemm_cost(wide, shape, true).busy_s == Approx(cost.busy_s / 8));
+}
+
+TEST_CASE("training on a CIM chip: forward weights stay in the arrays, gradients run on the digital units, "
+          "and every optimizer step writes the arrays again", "[models][cim][training]") {
+  const auto config = config::run_config_from_text(R"(
+system: {chip: isaac-reram-cim, devices: 1}
+workload:
+  training: {num_layers: 2, hidden_size: 256, num_attention_heads: 4, seq_length: 128, vocab_size: 4096,
+             micro_batch_size: 1, global_batch_size: 2}
+)", "cim_training.yaml");
+  REQUIRE(config.training);
+  const auto& workload = config.training->workload;
+  REQUIRE(workload.graphs.size() == 1);
+  const auto& graph = workload.graphs[0];
+  const auto& chip = config.system.devices[0];
+  // Per layer QKV 256 x 768, projection 256 x 256, MLP 256 x 1024 and 1024 x 256; the output layer 256 x 4096.
+  const double weights = 2 * (256.0 * 768 + 256 * 256 + 2 * 256 * 1024) + 256.0 * 4096;
+  const auto held = sim::cim_weights(graph, chip);
+  CHECK(held.weights == weights);  // the recomputed and repeated micro-batch GEMMs are the same weights
+  CHECK(held.arrays <= chip.cim.arrays());
+  int forward = 0, backward = 0;
+  for (const auto& node : graph.nodes) {
+    if (node.compute.kind != workload::ComputeKind::kGemm) continue;
+    const bool on_arrays = sim::node_cost(node, chip).plan.rfind("cim", 0) == 0;
+    if (node.name[0] == 'f') {
+      CHECK(on_arrays);
+      ++forward;
+    } else if (node.name[0] == 'b') {  // W^T products and weight gradients
+      CHECK_FALSE(on_arrays);
+      ++backward;
+    }
+  }
+  CHECK(forward > 0);
+  CHECK(backward > 0);
+  // Resident weights are written once per iteration, by the optimizer step: 8 cells a 16-bit weight.
+  const auto built = sim::build_programs(workload, config.system.devices, config.system.topology != nullptr);
+  CHECK(built.programs[0].cim_cell_writes == Approx(weights * 8));
+  const auto result = sim::simulate(workload, config.system, config.options);
+  CHECK(result.devices[0].stats.cim_cell_writes == Approx(weights * 8));
+  // At one write per weight's cells per iteration, 1e9 writes last 1e9 iterations' worth of cells spread out.
+  const auto wear = sim::cim_wear(chip, weights * 8, result.makespan_s);
+  const double cells = 16128.0 * 128 * 128;
+  CHECK(wear.writes_per_cell == Approx(weights * 8 / cells));
+  CHECK(wear.lifetime_s == Approx(1e9 * result.makespan_s / (weights * 8 / cells)));
+}
+
+TEST_CASE("serving on a CIM chip whose arrays cannot hold the weights programs them every iteration and wears the cells",
+          "[models][cim][serving]") {
+  YAML::Node node;
+  node["chip"] = "isaac-reram-cim";
+  node["devices"] = 1;
+  auto system = config::load_system(node, "test", "system", 0);
+  system.devices[0].memory.hbm_capacity_bytes = 64.0 * (1LL << 30);  // room for a model the arrays cannot hold
+  sim::ServingConfig c;
+  c.model = workload::load_model_preset("llama3-8b");
+  c.model.layers = 2;  // 2 x 218 M weights: still 13x the arrays' 33 M
+  const std::vector<workload::Request> requests(4, workload::Request{0.0, 64, 16});
+  const auto big = sim::run_serving(c, requests, system);
+  CHECK(big.cim_cell_writes_per_device > 0);
+  const auto big_wear = sim::cim_wear(system.devices[0], big.cim_cell_writes_per_device, big.duration_s);
+  CHECK(big_wear.lifetime_s > 0);
+  // A model small enough to stay in the arrays writes nothing: no wear.
+  c.model.hidden = 256, c.model.heads = 4, c.model.kv_heads = 4, c.model.head_dim = 64, c.model.ffn = 512, c.model.vocab = 4096;
+  const auto small = sim::run_serving(c, requests, system);
+  CHECK(small.cim_cell_writes_per_device == 0);
+  CHECK(sim::cim_wear(system.devices[0], 0, small.duration_s).lifetime_s < 0);
+  CHECK(small.duration_s < big.duration_s);
+}
+
+TEST_CASE("whether B is a weight: GEMMs by default, batched GEMMs when an op list says so, kept by native traces",
+          "[workloads][cim]") {
+  auto entry = [](const std::string& text) { return workload::read_op_entry(YAML::Load(text), "ops.yaml", "ops[0]"); };
+  const auto gemm = entry("{name: a, kind: gemm, shape: [16, 256, 256]}");
+  CHECK(gemm.compute.holds_weights());
+  const auto scores = entry("{name: s, kind: batched_gemm, shape: [8, 16, 16, 64]}");
+  CHECK_FALSE(scores.compute.holds_weights());
+  const auto experts = entry("{name: x, kind: batched_gemm, shape: [8, 16, 256, 256], b_is_weight: true}");
+  CHECK(experts.compute.holds_weights());
+  const auto chip = models::load_preset("isaac-reram-cim");
+  CHECK(sim::node_cost(experts, chip).plan.rfind("cim", 0) == 0);
+  CHECK(sim::node_cost(scores, chip).plan.rfind("cim", 0) == std::string::npos);
+  CHECK_THROWS_WITH(entry("{name: n, kind: norm, shape: [16, 256], b_is_weight: true}"),
+                    Catch::Contains("ops[0].b_is_weight") && Catch::Contains("only GEMMs"));
+  workload::Workload w;
+  w.name = "weights";
+  w.graphs.resize(1);
+  auto wgrad = gemm;
+  wgrad.compute.b_is_weight = false;
+  w.graphs[0].nodes = {experts, wgrad, gemm};
+  const std::string file = (test::scratch_dir() / "weights.pb").string();
+  workload::write_native(w, file);
+  const auto back = workload::read_native(file);
+  CHECK(back.graphs.at(0).nodes.at(0).compute.holds_weights());
+  CHECK_FALSE(back.graphs.at(0).nodes.at(1).compute.holds_weights());
+  CHECK_FALSE(back.graphs.at(0).nodes.at(2).compute.b_is_weight.has_value());  // unset stays unset
 }

@@ -85,6 +85,7 @@ Node node_from_proto(const proto::Node& in, const std::string& file, const std::
         node.compute.sparsity.m = s.m();
         node.compute.sparsity.block = s.block();
       }
+      if (c.has_b_is_weight()) node.compute.b_is_weight = c.b_is_weight();
       fill_compute_costs(node.compute);
       break;
     }
@@ -146,6 +147,7 @@ void node_to_proto(const Node& node, proto::Node& out) {
         out_sparsity->set_m(s.m);
         out_sparsity->set_block(s.block);
       }
+      if (node.compute.b_is_weight) c->set_b_is_weight(*node.compute.b_is_weight);
       break;
     }
     case NodeType::kMemory: {

@@ -69,6 +69,11 @@ Node read_op_entry(const YAML::Node& entry, const std::string& file, const std::
     node.compute.sparsity = read_sparsity(fields);
     if (!node.compute.sparsity.dense() && node.compute.kind != ComputeKind::kGemm && node.compute.kind != ComputeKind::kBatchedGemm)
       fields.fail("sparsity", "only GEMMs (weights times activations) take sparsity; this op is " + kind);
+    if (fields.has("b_is_weight")) {
+      if (node.compute.kind != ComputeKind::kGemm && node.compute.kind != ComputeKind::kBatchedGemm)
+        fields.fail("b_is_weight", "only GEMMs have a B operand; this op is " + kind);
+      node.compute.b_is_weight = fields.optional_bool("b_is_weight", true);
+    }
     fill_compute_costs(node.compute);
   } else if (kind == "copy") {
     node.type = NodeType::kMemory;

@@ -26,15 +26,22 @@ class RankWriter {
 
   // A GEMM of a linear layer, out[m x n] = in[m x k] W[k x n]. In fp8 its left
   // operand is first cast to fp8 (Transformer Engine's cast/cast-transpose kernels)
-  // unless that copy already exists, as for a weight gradient.
+  // unless that copy already exists, as for a weight gradient. B is the weight
+  // matrix in the forward (and recomputed) pass only: a backward GEMM multiplies by
+  // W^T (input gradient) or has no weight operand (weight gradient).
   uint64_t linear(std::string name, ComputeKind kind, long long m, long long n, long long k, long long batch = 1,
                   bool cast_input = true) {
     if (linear_dtype_ == "fp8" && cast_input) compute(name + ".cast", ComputeKind::kElementwise, m * batch, k);
     const Sparsity sparsity = forward_sparsity(name);
+    const bool forward = forward_pass(name);
     const uint64_t id = add_compute(std::move(name), kind, linear_dtype_, m, n, k, batch, false, {}, 0);
     g_.nodes.back().compute.sparsity = sparsity;
+    g_.nodes.back().compute.b_is_weight = forward;
     return id;
   }
+  // The last op is a backward GEMM outside a linear layer (the output layer's):
+  // its B is not a stationary weight.
+  void b_not_weight_on_last() { g_.nodes.back().compute.b_is_weight = false; }
   // Pruned weights and sparse MLP activations of the model, for the forward (and
   // recomputed) GEMMs of its linear layers; backward GEMMs stay dense (a 2:4
   // matrix's transpose is not 2:4, and weight gradients have no weight operand).
@@ -78,9 +85,13 @@ class RankWriter {
   void wait_for(uint64_t id) { pending_.push_back(id); }  // the next compute op also waits for `id`
 
  private:
+  // Generator names are "<pass><layer>.<op>": f forward, r recomputed, b backward.
+  static bool forward_pass(const std::string& name) {
+    return !name.empty() && (name[0] == 'f' || name[0] == 'r') && name.find('.') != std::string::npos;
+  }
   Sparsity forward_sparsity(const std::string& name) const {
     Sparsity s;
-    if (name.empty() || (name[0] != 'f' && name[0] != 'r') || name.find('.') == std::string::npos) return s;
+    if (!forward_pass(name)) return s;
     s = weight_sparsity_;
     const std::string op = name.substr(name.find('.') + 1);
     if (op == "fc2" || op == "xfc2" || op == "sfc2") s.activation_density = mlp_activation_density_;

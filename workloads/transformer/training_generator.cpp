@@ -94,7 +94,9 @@ Graph rank_graph(const ModelSpec& m, const ParallelLayout& l, int rank, const Ra
         w.compute("b.loss", ComputeKind::kSoftmax, T, m.vocab / t);
         w.free_on_last(4.0 * T * m.vocab / t);
         w.compute("b.logitsd", ComputeKind::kGemm, T, h, m.vocab / t);
+        w.b_not_weight_on_last();
         w.compute("b.logitsw", ComputeKind::kGemm, h, m.vocab / t, T);
+        w.b_not_weight_on_last();
         if (final_pass) reducer.add(static_cast<double>(m.vocab) * h / t, 0, w.last());
       } else {
         w.wait_for(w.collective("pp.recv", Collective::kRecv, p2p, {}, {}, next, link("pb", next, rank)));
