@@ -185,10 +185,13 @@ NEW_CHIPS = [
     new_markdown_cell("""\
 # New chips at cluster scale: time, energy and the limit that binds
 
-A100, H100, Ascend 910B, a **ReRAM compute-in-memory chip** (ISAAC-CE's crossbars, ISCA 2016), a
-**sparse chip** (A100 running 2:4-pruned weights on its sparse tensor cores) and an **SRAM
-in-memory-compute card** (d-Matrix Corsair-class, serving only) on GPT-3 175B training at 1,024
-devices and on Llama 3 70B serving on 8. The runs and the conclusions come from
+A100, H100, Ascend 910B (on a RoCE cluster), a **ReRAM compute-in-memory chip** (ISAAC-CE's
+crossbars, ISCA 2016, as published and as a design point with 80 GB of DRAM), **sparse chips** (A100
+running 2:4-pruned weights on its sparse tensor cores; a dual-sparsity inference card, dense and with
+half its weights pruned) and an **SRAM in-memory-compute card** (d-Matrix Corsair-class, serving
+only) on GPT-3 175B training at 1,024 devices and on Llama 3 70B serving on 8. For the in-memory
+chips the tables also say how often each array cell is written and, against the cells' endurance,
+how long the arrays last. The runs and the conclusions come from
 `examples/studies/new_chips.py`; the first cell below runs its command-line entry point, which
 `/usr/bin/python3 examples/studies/new_chips.py --out DIR` runs from a shell."""),
     new_code_cell(SETUP + """

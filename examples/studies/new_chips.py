@@ -1,15 +1,17 @@
 #!/usr/bin/python3
-"""New chips at cluster scale: A100, H100, Ascend 910B, a ReRAM compute-in-memory chip,
-a sparse chip (A100 with 2:4-pruned weights on its sparse tensor cores) and an SRAM
-digital in-memory-compute card (d-Matrix Corsair-class) on
+"""New chips at cluster scale: A100, H100, Ascend 910B, a ReRAM compute-in-memory chip (as
+published, and a design point with enough DRAM to run), sparse chips (A100 with 2:4-pruned
+weights on its sparse tensor cores; a dual-sparsity inference card, dense and with half its
+weights pruned) and an SRAM digital in-memory-compute card (d-Matrix Corsair-class) on
 
 - GPT-3 175B training on 1,024 devices (Megatron-LM layout: TP 8, PP 8, DP 16, full
   recomputation, global batch 1,536), and
 - Llama 3 70B serving on one node of 8 (TP 8, 200 requests of 1,024/256 tokens at 5/s),
 
-reporting time, energy, energy per token and which limit binds. Every chip gets its own
-system preset's node and fabric, except the two CIM chips, which have none: they are placed in
-the A100 systems' nodes and fabric (an assumption of this study, so that only the chip differs).
+reporting time, energy, energy per token, which limit binds and, for the ReRAM chips, how fast
+their cells wear. Every chip gets its own system preset's node and fabric, except the CIM chips and
+the sparse card, which have none: they are placed in the A100 systems' nodes and fabric (an
+assumption of this study, so that only the chip differs).
 
     /usr/bin/python3 examples/studies/new_chips.py --out study      # the one-command CLI
     examples/notebooks/new_chips_study.ipynb                        # the same, with plots inline
@@ -33,7 +35,16 @@ SERVING = dict(tensor_parallel_size=8, request_rate=5, num_prompts=200, random_i
                random_output_len=256, seed=1)
 
 CIM_SYSTEM = {"chip": "isaac-reram-cim"}
+# The design point: ISAAC-CE's crossbars with an A100's 80 GB of HBM2e at 2,039 GB/s
+# (a100-sxm4-80gb.yaml), so the weights fit in DRAM and are written into the crossbars
+# for every use.
+CIM_DRAM_SYSTEM = {"chip": "isaac-reram-cim", "chip.memory.hbm_capacity_bytes": 85899345920,
+                   "chip.memory.hbm_bandwidth_Bps": 2.039e12}
 SRAM_CIM_SYSTEM = {"chip": "dmatrix-corsair"}
+SPARSE_CARD_SYSTEM = {"chip": "dual-sparse-card"}
+# Half the weights pruned, unstructured: SparseGPT (Frantar and Alistarh, ICML 2023) prunes
+# the largest open models to 50% in one shot at a small perplexity cost.
+PRUNED_HALF = {"weight_sparsity": "unstructured:0.5"}
 
 
 def chips():
@@ -41,11 +52,15 @@ def chips():
     return [
         ("A100", suanli.system("a100-fat-tree-1024"), suanli.system("dgx-a100"), {}),
         ("H100", suanli.system("dgx-h100", nodes=128), suanli.system("dgx-h100"), {}),
-        ("Ascend 910B", suanli.system("ascend-910b-server", nodes=128), suanli.system("ascend-910b-server"), {}),
+        ("Ascend 910B", suanli.system("ascend-910b-cluster-1024"), suanli.system("ascend-910b-server"), {}),
         ("ReRAM CIM (ISAAC-CE)", suanli.system("a100-fat-tree-1024", overrides=CIM_SYSTEM),
          suanli.system("dgx-a100", overrides=CIM_SYSTEM), {}),
+        ("ReRAM CIM + 80 GB DRAM", suanli.system("a100-fat-tree-1024", overrides=CIM_DRAM_SYSTEM),
+         suanli.system("dgx-a100", overrides=CIM_DRAM_SYSTEM), {}),
         ("A100 + 2:4 sparsity", suanli.system("a100-fat-tree-1024"), suanli.system("dgx-a100"),
          {"weight_sparsity": "2:4"}),
+        ("Dual-sparse card, dense", None, suanli.system("dgx-a100", overrides=SPARSE_CARD_SYSTEM), {}),
+        ("Dual-sparse card, 50% pruned", None, suanli.system("dgx-a100", overrides=SPARSE_CARD_SYSTEM), PRUNED_HALF),
         ("SRAM DIMC (Corsair-class)", suanli.system("a100-fat-tree-1024", overrides=SRAM_CIM_SYSTEM),
          suanli.system("dgx-a100", overrides=SRAM_CIM_SYSTEM), {}),
     ]
@@ -63,8 +78,21 @@ def _error_limit(message):
     return "memory capacity" if ("HBM holds" in message or "does not fit" in message or "KV cache" in message) else "error"
 
 
-# Cards that only serve: Corsair computes in MXINT formats, with no IEEE floating point to train in.
-INFERENCE_ONLY = {"SRAM DIMC (Corsair-class)": "an inference card (MXINT only, no IEEE floating point): not trained"}
+# Cards that only serve: Corsair computes in MXINT formats, with no IEEE floating point to train in;
+# Moffett sells its sparse cards "for AI inference applications in data centers" (dual-sparse-card.yaml [2]).
+INFERENCE_ONLY = {"SRAM DIMC (Corsair-class)": "an inference card (MXINT only, no IEEE floating point): not trained",
+                  "Dual-sparse card, dense": "an inference card: not trained",
+                  "Dual-sparse card, 50% pruned": "an inference card: not trained"}
+
+
+def _wear(row, summary):
+    """Cell writes and lifetime of a compute-in-memory chip, in the row; its limit names the writes."""
+    wear = summary.get("cim_wear")
+    if wear:
+        row["cim_writes_per_cell"] = wear["writes_per_cell"]
+        row["cim_lifetime_days"] = wear["lifetime_s"] / 86400 if wear["lifetime_s"] is not None else float("inf")
+        if wear["writes_per_cell"] > 0:
+            row["limit"] += ", with the weights written into the arrays for every use"
 
 
 def training_table():
@@ -83,6 +111,7 @@ def training_table():
                        compute_share=s["breakdown"]["compute_s"] / s["iteration_time_s"],
                        energy_kj=s["energy_j"]["total"] / 1e3, energy_per_token_j=s["energy_per_token_j"],
                        average_power_kw=s["average_power_w"] / 1e3, limit=_limit_of_training(s), error="")
+            _wear(row, s)
             for part, joules in s["energy_j"]["breakdown"].items():
                 row["energy." + part + "_kj"] = joules / 1e3
         except (suanli.InputError, suanli.SimulationError) as e:
@@ -103,6 +132,7 @@ def serving_table():
                        energy_per_token_j=s["energy_per_token_j"], average_power_kw=s["average_power_w"] / 1e3,
                        kv_cache_utilisation_peak=kv_peak, error="")
             row["limit"] = "KV-cache capacity" if kv_peak >= 0.9 else "decode steps (weights and KV cache streamed)"
+            _wear(row, s)
         except (suanli.InputError, suanli.SimulationError) as e:
             row.update(limit=_error_limit(str(e)), error=str(e))
         rows.append(row)
@@ -158,6 +188,38 @@ def interpret(train, serve):
                  f"{cim['weights'] / (70.6e9 / 8):.2%} of one device's share of Llama 3 70B at TP 8 and "
                  f"{cim['weights'] / (175e9 / 64):.2%} of one device's share of GPT-3 175B at TP 8 x PP 8: the rest would be "
                  f"reprogrammed from its {cim['dram_gib']:.0f} GiB of DRAM for every use, and that DRAM cannot hold the weights either.")
+    for label, table, per in (("training", train, "iteration"), ("serving", serve, "run")):
+        if "cim_lifetime_days" not in table:
+            continue
+        for _, row in table[table["cim_lifetime_days"].notna() & (table["error"] == "")].iterrows():
+            if row["cim_writes_per_cell"] == 0:
+                lines.append(f"- {row['chip']} ({label}) writes none of its cells: its weights stay in the arrays.")
+            elif row["cim_lifetime_days"] == float("inf"):
+                lines.append(f"- {row['chip']} ({label}) writes every array cell {row['cim_writes_per_cell']:,.0f} times per "
+                             f"{per}, its weights not fitting on chip; its SRAM cells do not wear out.")
+            else:
+                lines.append(f"- {row['chip']} ({label}) writes every crossbar cell {row['cim_writes_per_cell']:,.0f} times per "
+                             f"{per}: at its cells' endurance the arrays wear out after {row['cim_lifetime_days']:,.0f} days "
+                             f"of this work.")
+    if {"ReRAM CIM + 80 GB DRAM", "A100"} <= set(train["chip"]):
+        t = train.set_index("chip")
+        cim, a100 = t.loc["ReRAM CIM + 80 GB DRAM"], t.loc["A100"]
+        if cim["error"] == "" and a100["error"] == "":
+            lines.append(f"- With DRAM enough to hold its share, the ReRAM chip trains GPT-3 175B "
+                         f"{cim['iteration_time_s'] / a100['iteration_time_s']:.1f}x slower than A100 at "
+                         f"{cim['energy_per_token_j'] / a100['energy_per_token_j']:.1f}x the energy per token: the "
+                         f"forward weights are written into the crossbars for every use and the backward GEMMs run on "
+                         f"its digital units.")
+    pair = ("Dual-sparse card, dense", "Dual-sparse card, 50% pruned")
+    if set(pair) <= set(serve["chip"]):
+        sv = serve.set_index("chip")
+        dense, pruned = sv.loc[pair[0]], sv.loc[pair[1]]
+        if dense["error"] == "" and pruned["error"] == "":
+            lines.append(f"- Pruning half the weights on the dual-sparsity card changes serving throughput by "
+                         f"{pruned['throughput_tokens_per_s'] / dense['throughput_tokens_per_s'] - 1:+.1%} and energy per "
+                         f"token by {pruned['energy_per_token_j'] / dense['energy_per_token_j'] - 1:+.1%}: decode streams "
+                         f"the compressed weights with their bitmaps, and attention and the KV cache are not sparse, so "
+                         f"the gain stays far below both 2x and the card's 32x ceiling.")
     if {"A100", "A100 + 2:4 sparsity"} <= set(train["chip"]):
         dense = train.set_index("chip").loc["A100"]
         sparse = train.set_index("chip").loc["A100 + 2:4 sparsity"]
