@@ -13,7 +13,9 @@
 #include "sim/serving/serving_engine.h"
 #include "workloads/readers/native_io.h"
 #include "workloads/readers/op_list_reader.h"
+#include "workloads/transformer/megatron_options.h"
 #include "workloads/transformer/model_spec.h"
+#include "workloads/transformer/training_generator.h"
 #include "test_support.h"
 
 using namespace suanli;
@@ -229,4 +231,27 @@ TEST_CASE("whether B is a weight: GEMMs by default, batched GEMMs when an op lis
   CHECK(back.graphs.at(0).nodes.at(0).compute.holds_weights());
   CHECK_FALSE(back.graphs.at(0).nodes.at(1).compute.holds_weights());
   CHECK_FALSE(back.graphs.at(0).nodes.at(2).compute.b_is_weight.has_value());  // unset stays unset
+}
+
+TEST_CASE("MoE experts' batched GEMMs hold weights: a CIM chip runs them on its arrays, attention on its digital units",
+          "[workloads][cim]") {
+  workload::MegatronOptions o;
+  o.source = "command line";
+  o.values = {{"model", "mixtral-8x7b"}, {"num-layers", "2"}};
+  const auto model = workload::model_from_options(o);
+  workload::MegatronOptions layout_options;
+  layout_options.values = {{"global-batch-size", "1"}, {"seq-length", "256"}};
+  const auto job = workload::generate_training(model, workload::layout_from_options(layout_options, model, 1), "test");
+  const auto chip = models::load_preset("isaac-reram-cim");
+  int experts = 0, attention = 0;
+  for (const auto& node : job.workload.graphs[0].nodes) {
+    if (node.type != workload::NodeType::kCompute || node.compute.kind != workload::ComputeKind::kBatchedGemm) continue;
+    const bool on_arrays = sim::node_cost(node, chip, false).plan.rfind("cim", 0) == 0;
+    const bool expert_forward = node.name[0] == 'f' && node.name.find(".xfc") != std::string::npos;
+    CHECK(on_arrays == expert_forward);
+    experts += expert_forward;
+    attention += node.name.find("scores") != std::string::npos || node.name.find("context") != std::string::npos;
+  }
+  CHECK(experts == 2 * 2);  // xfc1 and xfc2 in each of the 2 layers
+  CHECK(attention > 0);
 }
