@@ -21,4 +21,11 @@ void print_energy(const sim::EnergyReport& e, double tokens) {
   if (!e.unpriced.empty()) std::printf("           unpriced (no published figure): %s\n", list(e.unpriced).c_str());
 }
 
+void print_cim_wear(const std::optional<sim::CimWear>& wear, const char* per) {
+  if (!wear) return;
+  std::printf("cim wear   %.3g writes per array cell per %s", wear->writes_per_cell, per);
+  if (wear->lifetime_s >= 0) std::printf(": the cells' endurance lasts %.3g days at this rate\n", wear->lifetime_s / 86400);
+  else std::printf(wear->writes_per_cell > 0 ? " (cells without a write limit)\n" : " (weights stay in the arrays)\n");
+}
+
 }  // namespace suanli::cli

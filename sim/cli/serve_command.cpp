@@ -42,6 +42,7 @@ void print_text(const sim::ServingConfig& c, const sim::ServingReport& r, const 
   std::printf("kv cache   %lld tokens per engine, %.0f%% used on average, %.0f%% at peak; %lld preemptions\n", r.kv_cache_tokens,
               100 * r.kv_utilisation_mean, 100 * r.kv_utilisation_peak, r.preemptions);
   print_energy(r.energy, r.output_tokens);
+  print_cim_wear(r.cim_wear, "run");
   std::printf("simulated  %lld iterations in %.2f s wall\n", r.iterations, r.wall_s);
 }
 
@@ -63,7 +64,7 @@ int serve_command(const std::vector<std::string>& argv) {
     output::JsonWriter json(std::cout);
     json.begin_object().field("model", config.model.name).field("system", system.name);
     output::write_serving_policy_fields(config, json);
-    output::write_serving_fields(report, system.devices.front(), json);
+    output::write_serving_fields(report, json);
     json.end_object();
     std::cout << "\n";
   } else {

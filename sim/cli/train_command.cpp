@@ -41,6 +41,7 @@ void print_text(const sim::TrainingReport& r, const workload::ModelSpec& m, cons
               units::format_bytes(mem.gradients).c_str(), units::format_bytes(mem.optimizer).c_str(),
               units::format_bytes(mem.activations).c_str());
   print_energy(r.energy, r.tokens);
+  print_cim_wear(r.cim_wear, "iteration");
   std::printf("simulated  %zu ops in %.2f s wall\n", r.run.ops.size(), r.run.wall_s);
 }
 

@@ -2,7 +2,10 @@
 // Wear of a compute-in-memory chip's cells: how often a run programmed them and,
 // against the preset's endurance, how long the arrays last at that rate. Writes
 // are taken as spread evenly over the cells (wear levelling).
+#include <optional>
+
 #include "models/chip/chip_spec.h"
+#include "sim/core/simulation.h"
 
 namespace suanli::sim {
 
@@ -13,5 +16,9 @@ struct CimWear {
 };
 
 CimWear cim_wear(const models::ChipSpec& chip, double cell_writes, double duration_s);
+
+// Of a simulated run: its most-written device over `duration_s`; none on chips
+// without arrays.
+std::optional<CimWear> cim_wear(const RunResult& run, const SystemSpec& system, double duration_s);
 
 }  // namespace suanli::sim

@@ -81,6 +81,7 @@ TrainingReport simulate_training(workload::TrainingWorkload job, const SystemSpe
   }
   if (options.record_ops) report.breakdown = time_breakdown(report.job.workload, report.run, report.critical_device);
   report.energy = energy_report(report.run, system);
+  report.cim_wear = cim_wear(report.run, system, report.run.makespan_s);
   const auto& layout = report.job.layout;
   report.tokens = static_cast<double>(layout.global_batch) * (layout.seq_length > 0 ? layout.seq_length : model.seq_length);
   return report;

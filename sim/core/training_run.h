@@ -3,6 +3,7 @@
 // a system, and summarised in the numbers training people quote.
 #include <string>
 
+#include "sim/core/cim_wear.h"
 #include "sim/core/energy_report.h"
 #include "sim/core/simulation.h"
 #include "sim/core/time_breakdown.h"
@@ -21,6 +22,7 @@ struct TrainingReport {
   double memory_peak_bytes_per_device = 0;  // largest simulated peak over devices
   workload::RankMemory memory;             // model of the rank with the largest total
   EnergyReport energy;                     // of the iteration, every device
+  std::optional<CimWear> cim_wear;         // on compute-in-memory chips
   double tokens = 0;                       // tokens the iteration trains on: global batch x sequence
 };
 

@@ -2,9 +2,11 @@
 // The three result files of a run: summary.json (headline numbers), results.h5
 // (tables per op, engine and device, with the config as attributes) and
 // timeline.json (Chrome trace format, opens in Perfetto).
+#include <optional>
 #include <ostream>
 #include <string>
 
+#include "sim/core/cim_wear.h"
 #include "sim/core/simulation.h"
 #include "sim/core/training_run.h"
 #include "sim/output/json_writer.h"
@@ -29,7 +31,7 @@ void write_training_fields(const sim::TrainingReport& report, JsonWriter& json);
 void write_energy_fields(const sim::EnergyReport& energy, double tokens, JsonWriter& json);
 // On a compute-in-memory chip: cim_wear (cell writes per device, writes per cell and
 // the arrays' lifetime at that rate, null when unlimited). Nothing on other chips.
-void write_cim_wear_field(const models::ChipSpec& chip, double cell_writes, double duration_s, JsonWriter& json);
+void write_cim_wear_field(const std::optional<sim::CimWear>& wear, JsonWriter& json);
 
 void write_summary_json(const RunContext& run, std::ostream& out);
 void write_results_h5(const RunContext& run, const std::string& file);

@@ -51,7 +51,7 @@ void write_serving_policy_fields(const sim::ServingConfig& c, JsonWriter& json) 
   json.field("kernel_gap_s", c.launch.gap_s).field("cuda_graphs", c.launch.cuda_graphs);
 }
 
-void write_serving_fields(const sim::ServingReport& r, const models::ChipSpec& chip, JsonWriter& json) {
+void write_serving_fields(const sim::ServingReport& r, JsonWriter& json) {
   json.field("engines", r.replicas).field("requests_completed", r.requests_completed).field("duration_s", r.duration_s);
   latency(json, "ttft_s", r.ttft_s);
   latency(json, "tpot_s", r.tpot_s);
@@ -61,7 +61,7 @@ void write_serving_fields(const sim::ServingReport& r, const models::ChipSpec& c
   json.field("kv_cache_utilisation_mean", r.kv_utilisation_mean).field("kv_cache_utilisation_peak", r.kv_utilisation_peak);
   json.field("iterations", static_cast<double>(r.iterations)).field("preemptions", static_cast<double>(r.preemptions));
   write_energy_fields(r.energy, r.output_tokens, json);
-  write_cim_wear_field(chip, r.cim_cell_writes_per_device, r.duration_s, json);
+  write_cim_wear_field(r.cim_wear, json);
   json.field("wall_time_s", r.wall_s);
 }
 
@@ -78,7 +78,7 @@ void write_serving_outputs(const ServingContext& run, const std::string& dir, Ou
     json.field("config", run.config_file).field("system", run.system.name).field("model", run.config.model.name);
     write_serving_policy_fields(run.config, json);
     json.field("tensor_parallel_size", run.config.tp).field("pipeline_parallel_size", run.config.pp);
-    write_serving_fields(run.report, run.system.devices.front(), json);
+    write_serving_fields(run.report, json);
     json.end_object();
     out << "\n";
   }

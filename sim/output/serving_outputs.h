@@ -11,7 +11,7 @@
 
 namespace suanli::output {
 
-void write_serving_fields(const sim::ServingReport& report, const models::ChipSpec& chip, JsonWriter& json);
+void write_serving_fields(const sim::ServingReport& report, JsonWriter& json);
 // How the engine schedules and launches: batching, capacity policy, kernel launch.
 void write_serving_policy_fields(const sim::ServingConfig& config, JsonWriter& json);
 

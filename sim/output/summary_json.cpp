@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "sim/core/cim_wear.h"
+#include "sim/core/cim_wear.h"
 #include "sim/core/energy_report.h"
 #include "sim/core/program.h"
 #include "sim/output/json_writer.h"
@@ -47,6 +48,16 @@ void write_cim_wear_field(const models::ChipSpec& chip, double cell_writes, doub
   json.end_object();
 }
 
+void write_cim_wear_field(const std::optional<sim::CimWear>& wear, JsonWriter& json) {
+  if (!wear) return;
+  json.key("cim_wear").begin_object();
+  json.field("cell_writes_per_device", wear->cell_writes).field("writes_per_cell", wear->writes_per_cell);
+  json.key("lifetime_s");
+  if (wear->lifetime_s < 0) json.null_value();
+  else json.value(wear->lifetime_s);
+  json.end_object();
+}
+
 void write_training_fields(const sim::TrainingReport& r, JsonWriter& json) {
   json.field("iteration_time_s", r.iteration_time_s);
   json.field("model_tflops_per_device", r.model_tflops_per_device);
@@ -66,6 +77,7 @@ void write_training_fields(const sim::TrainingReport& r, JsonWriter& json) {
   json.end_object();
   json.field("memory_peak_bytes_per_device", r.memory_peak_bytes_per_device);
   write_energy_fields(r.energy, r.tokens, json);
+  write_cim_wear_field(r.cim_wear, json);
   json.key("memory_model").begin_object();
   json.field("weights", r.memory.weights).field("gradients", r.memory.gradients).field("optimizer", r.memory.optimizer);
   json.field("activations", r.memory.activations).field("buffers", r.memory.buffers);
@@ -87,8 +99,12 @@ void write_summary_json(const RunContext& run, std::ostream& out) {
   json.field("system", run.system.name);
   json.field("workload", run.workload.name);
   json.field("makespan_s", r.makespan_s);
-  if (run.training) write_training_fields(*run.training, json);
-  else write_energy_fields(sim::energy_report(r, run.system), 0, json);
+  if (run.training) {
+    write_training_fields(*run.training, json);
+  } else {
+    write_energy_fields(sim::energy_report(r, run.system), 0, json);
+    write_cim_wear_field(sim::cim_wear(r, run.system, r.makespan_s), json);
+  }
   double cell_writes = 0;  // the most-written device's
   for (const auto& d : r.devices) cell_writes = std::max(cell_writes, d.stats.cim_cell_writes);
   write_cim_wear_field(run.system.devices.front(), cell_writes, r.makespan_s, json);

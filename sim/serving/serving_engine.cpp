@@ -315,7 +315,7 @@ ServingReport run_serving(const ServingConfig& c, const std::vector<workload::Re
   report.replicas = devices / per_engine;
   report.kv_cache_tokens = blocks * c.block_size;
   std::vector<Outcome> out(requests.size());
-  double capacity_seconds = 0, used = 0;
+  double capacity_seconds = 0, used = 0, cell_writes = 0;
   auto run_engine = [&](int e, const std::vector<Arrival>& arrivals, std::vector<Outcome>& into) {
     for (int v = 0; v < c.pp; ++v) {  // the pipeline's batches, each on every pp-th request
       std::vector<Arrival> mine;
@@ -329,7 +329,7 @@ ServingReport run_serving(const ServingConfig& c, const std::vector<workload::Re
       report.iterations += engine.iterations();
       report.energy.compute_j += engine.compute_j();
       report.energy.hbm_j += engine.hbm_j();
-      report.cim_cell_writes_per_device += engine.cell_writes() / per_engine;
+      cell_writes += engine.cell_writes();
       report.preemptions += engine.preemptions();
     }
   };
@@ -391,7 +391,7 @@ ServingReport run_serving(const ServingConfig& c, const std::vector<workload::Re
   report.throughput_tokens_per_s = report.duration_s > 0 ? tokens / report.duration_s : 0;
   report.throughput_requests_per_s = report.duration_s > 0 ? out.size() / report.duration_s : 0;
   report.kv_utilisation_mean = capacity_seconds > 0 ? used / capacity_seconds : 0;
-  report.cim_cell_writes_per_device /= report.replicas;
+  if (chip.cim.present()) report.cim_wear = cim_wear(chip, cell_writes / devices, report.duration_s);
   // Every engine's devices draw static power from the first arrival to the last
   // completion; the serving model prices no link traffic.
   auto& energy = report.energy;

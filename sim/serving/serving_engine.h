@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/cim_wear.h"
 #include "sim/core/energy_report.h"
 #include "sim/core/simulation.h"
 #include "sim/serving/kernel_launch.h"
@@ -70,7 +71,7 @@ struct ServingReport {
   long long preemptions = 0;             // requests evicted for KV space and recomputed
   double wall_s = 0;
   EnergyReport energy;                   // every engine's devices over the run
-  double cim_cell_writes_per_device = 0; // compute-in-memory cells programmed, mean over devices
+  std::optional<CimWear> cim_wear;       // on compute-in-memory chips: the mean device's
   double output_tokens = 0;
   std::vector<RequestOutcome> requests;  // in the order given
 };

@@ -3,6 +3,8 @@
 // activation-by-activation products on the digital units.
 #include <catch2/catch.hpp>
 
+#include <sstream>
+
 #include "models/chip/chip_energy.h"
 #include "models/compute/cim_model.h"
 #include "sim/config/run_config.h"
@@ -10,6 +12,8 @@
 #include "sim/core/cim_wear.h"
 #include "sim/core/energy_report.h"
 #include "sim/core/program_builder.h"
+#include "sim/core/training_run.h"
+#include "sim/output/run_outputs.h"
 #include "sim/serving/serving_engine.h"
 #include "workloads/readers/native_io.h"
 #include "workloads/readers/op_list_reader.h"
@@ -180,6 +184,18 @@ workload:
   const double cells = 16128.0 * 128 * 128;
   CHECK(wear.writes_per_cell == Approx(weights * 8 / cells));
   CHECK(wear.lifetime_s == Approx(1e9 * result.makespan_s / (weights * 8 / cells)));
+  // The training report and its JSON carry the same.
+  const auto report = sim::simulate_training(*config.training, config.system);
+  REQUIRE(report.cim_wear);
+  CHECK(report.cim_wear->cell_writes == Approx(weights * 8));
+  std::ostringstream out;
+  output::JsonWriter json(out);
+  json.begin_object();
+  output::write_training_fields(report, json);
+  json.end_object();
+  const auto fields = YAML::Load(out.str());
+  CHECK(fields["cim_wear"]["writes_per_cell"].as<double>() == Approx(weights * 8 / cells));
+  CHECK(fields["cim_wear"]["lifetime_s"].as<double>() == Approx(report.cim_wear->lifetime_s));
 }
 
 TEST_CASE("serving on a CIM chip whose arrays cannot hold the weights programs them every iteration and wears the cells",
@@ -194,14 +210,19 @@ TEST_CASE("serving on a CIM chip whose arrays cannot hold the weights programs t
   c.model.layers = 2;  // 2 x 218 M weights: still 13x the arrays' 33 M
   const std::vector<workload::Request> requests(4, workload::Request{0.0, 64, 16});
   const auto big = sim::run_serving(c, requests, system);
-  CHECK(big.cim_cell_writes_per_device > 0);
-  const auto big_wear = sim::cim_wear(system.devices[0], big.cim_cell_writes_per_device, big.duration_s);
-  CHECK(big_wear.lifetime_s > 0);
+  REQUIRE(big.cim_wear);
+  // Every iteration programs every weight, 8 two-bit cells a 16-bit weight: QKV, projection and
+  // the gated MLP of 2 layers, and the output layer.
+  const double weights = 2 * (4096.0 * 6144 + 4096.0 * 4096 + 4096.0 * 2 * 14336 + 14336.0 * 4096) + 4096.0 * 128256;
+  CHECK(big.cim_wear->cell_writes == Approx(big.iterations * weights * 8));
+  CHECK(big.cim_wear->writes_per_cell == Approx(big.cim_wear->cell_writes / (16128.0 * 128 * 128)));
+  CHECK(big.cim_wear->lifetime_s == Approx(1e9 * big.duration_s / big.cim_wear->writes_per_cell));
   // A model small enough to stay in the arrays writes nothing: no wear.
   c.model.hidden = 256, c.model.heads = 4, c.model.kv_heads = 4, c.model.head_dim = 64, c.model.ffn = 512, c.model.vocab = 4096;
   const auto small = sim::run_serving(c, requests, system);
-  CHECK(small.cim_cell_writes_per_device == 0);
-  CHECK(sim::cim_wear(system.devices[0], 0, small.duration_s).lifetime_s < 0);
+  REQUIRE(small.cim_wear);
+  CHECK(small.cim_wear->cell_writes == 0);
+  CHECK(small.cim_wear->lifetime_s < 0);
   CHECK(small.duration_s < big.duration_s);
 }
 
