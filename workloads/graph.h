@@ -39,15 +39,15 @@ struct ComputeInfo {
   std::string dtype = "bf16";  // fp64, fp32, tf32, fp16, bf16, fp8, int8
   int64_t m = 0, n = 0, k = 0, batch = 1;
   bool causal = false;
-  std::vector<std::vector<int64_t>> input_shapes, output_shapes;
-  double flops = 0;
-  double bytes = 0;
-  Sparsity sparsity;  // matrix ops only; dense unless a generator or trace says otherwise
   // Whether B is a weight matrix that stays put between uses (what compute-in-memory
   // arrays hold). Unset: a GEMM's B is, a batched GEMM's is not (attention's
   // products of two activations). Generators set it where the kind misleads: a
   // weight gradient's B is the output gradient; MoE experts' B are weights.
   std::optional<bool> b_is_weight;
+  std::vector<std::vector<int64_t>> input_shapes, output_shapes;
+  double flops = 0;
+  double bytes = 0;
+  Sparsity sparsity;  // matrix ops only; dense unless a generator or trace says otherwise
   bool holds_weights() const { return b_is_weight.value_or(kind == ComputeKind::kGemm); }
 };
 

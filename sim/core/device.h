@@ -31,13 +31,13 @@ struct DeviceStats {
   uint64_t ops[kEngineCount] = {};
   double flops = 0;
   double compute_energy_j = 0;  // dynamic energy of the arithmetic of its ops
-  double cim_cell_writes = 0;   // compute-in-memory cells its ops programmed
   double hbm_bytes = 0;
   double host_bytes = 0;
   double peak_memory_bytes = 0;
   double last_end_s = 0;
   uint64_t completed = 0;
   uint64_t activations = 0;  // SystemC method activations of this device: its events
+  double cim_cell_writes = 0;  // compute-in-memory cells its ops programmed
 };
 
 class Device : public sc_core::sc_module {
