@@ -117,10 +117,6 @@ models::OperandSparsity operand_sparsity(const workload::Sparsity& s) {
   return out;
 }
 
-}  // namespace
-
-namespace {
-
 // The weight matrix a GEMM's B names: the recomputed forward pass ("r<layer>.<op>")
 // multiplies by the forward pass's ("f<layer>.<op>") weights.
 std::string weight_key(const std::string& name) {
@@ -136,13 +132,19 @@ CimWeights cim_weights(const workload::Graph& graph, const models::ChipSpec& chi
   std::set<std::string> seen;
   CimWeights w;
   for (const auto& node : graph.nodes) {
-    const auto& c = node.compute;
-    if (node.type != NodeType::kCompute || !c.holds_weights() || c.m <= 0 || c.n <= 0 || c.k <= 0) continue;
+    const long long arrays = cim_weight_arrays(node, chip);
+    if (arrays == 0) continue;
     if (!node.name.empty() && !seen.insert(weight_key(node.name)).second) continue;
-    w.arrays += models::cim_mapping(chip, {c.m, c.n, c.k, c.batch, c.dtype}).arrays;
-    w.weights += static_cast<double>(c.n) * c.k * c.batch;
+    w.arrays += arrays;
+    w.weights += static_cast<double>(node.compute.n) * node.compute.k * node.compute.batch;
   }
   return w;
+}
+
+long long cim_weight_arrays(const Node& node, const models::ChipSpec& chip) {
+  const auto& c = node.compute;
+  if (node.type != NodeType::kCompute || !c.holds_weights() || c.m <= 0 || c.n <= 0 || c.k <= 0) return 0;
+  return models::cim_mapping(chip, {c.m, c.n, c.k, c.batch, c.dtype}).arrays;
 }
 
 bool runs_on_matrix_units(const Node& node) {

@@ -31,6 +31,9 @@ struct CimWeights {
   double weights = 0;
 };
 CimWeights cim_weights(const workload::Graph& graph, const models::ChipSpec& chip);
+// Arrays one copy of a node's weight matrix takes on a compute-in-memory chip; 0 for
+// ops that hold no weights.
+long long cim_weight_arrays(const workload::Node& node, const models::ChipSpec& chip);
 // Whether a compute node runs on the matrix units (GEMMs, attention) or the vector units.
 bool runs_on_matrix_units(const workload::Node& node);
 

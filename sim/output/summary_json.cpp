@@ -1,6 +1,3 @@
-#include <algorithm>
-
-#include "sim/core/cim_wear.h"
 #include "sim/core/cim_wear.h"
 #include "sim/core/energy_report.h"
 #include "sim/core/program.h"
@@ -35,17 +32,6 @@ void write_energy_fields(const sim::EnergyReport& e, double tokens, JsonWriter& 
     json.field("energy_per_token_j", e.it_j / tokens);
     json.field("facility_energy_per_token_j", e.facility_j / tokens);
   }
-}
-
-void write_cim_wear_field(const models::ChipSpec& chip, double cell_writes, double duration_s, JsonWriter& json) {
-  if (!chip.cim.present()) return;
-  const auto wear = sim::cim_wear(chip, cell_writes, duration_s);
-  json.key("cim_wear").begin_object();
-  json.field("cell_writes_per_device", wear.cell_writes).field("writes_per_cell", wear.writes_per_cell);
-  json.key("lifetime_s");
-  if (wear.lifetime_s < 0) json.null_value();
-  else json.value(wear.lifetime_s);
-  json.end_object();
 }
 
 void write_cim_wear_field(const std::optional<sim::CimWear>& wear, JsonWriter& json) {
@@ -105,9 +91,6 @@ void write_summary_json(const RunContext& run, std::ostream& out) {
     write_energy_fields(sim::energy_report(r, run.system), 0, json);
     write_cim_wear_field(sim::cim_wear(r, run.system, r.makespan_s), json);
   }
-  double cell_writes = 0;  // the most-written device's
-  for (const auto& d : r.devices) cell_writes = std::max(cell_writes, d.stats.cim_cell_writes);
-  write_cim_wear_field(run.system.devices.front(), cell_writes, r.makespan_s, json);
   json.field("total_flops", flops);
   json.field("achieved_flops_per_s", r.makespan_s > 0 ? flops / r.makespan_s : 0.0);
   json.key("bytes_moved").begin_object().field("hbm", hbm).field("host_link", host).end_object();

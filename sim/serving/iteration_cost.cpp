@@ -5,7 +5,6 @@
 
 #include "interconnect/collectives/collective_engine.h"
 #include "models/chip/chip_energy.h"
-#include "models/compute/cim_model.h"
 #include "sim/core/program_builder.h"
 #include "workloads/op_math.h"
 
@@ -43,14 +42,10 @@ bool IterationCost::cim_weights_fit() const {
   const auto& chip = system_.devices.front();
   if (!chip.cim.present()) return true;
   // A device holds its stage's layers and, on the last stage, the output layer.
-  auto arrays = [&](const workload::Node& op) {
-    const auto& c = op.compute;
-    return c.holds_weights() ? models::cim_mapping(chip, {c.m, c.n, c.k, c.batch, c.dtype}).arrays : 0LL;
-  };
   long long per_layer = 0;
-  for (const auto& op : dense_layer_ops(1)) per_layer += arrays(op);
+  for (const auto& op : dense_layer_ops(1)) per_layer += cim_weight_arrays(op, chip);
   const long long layers = (m_.layers + pp_ - 1) / pp_;
-  return per_layer * layers + arrays(output_layer_op(1)) <= chip.cim.arrays();
+  return per_layer * layers + cim_weight_arrays(output_layer_op(1), chip) <= chip.cim.arrays();
 }
 
 models::OpCost IterationCost::cost_of(const workload::Node& op) const {

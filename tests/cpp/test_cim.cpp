@@ -196,6 +196,14 @@ workload:
   const auto fields = YAML::Load(out.str());
   CHECK(fields["cim_wear"]["writes_per_cell"].as<double>() == Approx(weights * 8 / cells));
   CHECK(fields["cim_wear"]["lifetime_s"].as<double>() == Approx(report.cim_wear->lifetime_s));
+  // summary.json names it once.
+  std::ostringstream summary;
+  output::RunContext context{config.file, config.text, config.system, workload, report.run, &report};
+  output::write_summary_json(context, summary);
+  const std::string text = summary.str();
+  const auto first = text.find("\"cim_wear\"");
+  CHECK(first != std::string::npos);
+  CHECK(text.find("\"cim_wear\"", first + 1) == std::string::npos);
 }
 
 TEST_CASE("serving on a CIM chip whose arrays cannot hold the weights programs them every iteration and wears the cells",

@@ -117,6 +117,7 @@ TEST_CASE("summary.json reports energy, average power and training energy per to
   CHECK(json["energy_j"]["breakdown"]["compute"].as<double>() > 0);
   CHECK(json["average_power_w"].as<double>() > 0);
   CHECK(json["pue"].as<double>() == 1.0);
+  CHECK_FALSE(json["cim_wear"]);  // GPUs have no arrays to wear
   // A generated training iteration: energy per token over global batch x sequence.
   const auto training = config::run_config_from_text(R"(
 system: {preset: dgx-h100}
