@@ -66,12 +66,12 @@ Node read_op_entry(const YAML::Node& entry, const std::string& file, const std::
     read_shape(fields, node.compute);
     node.compute.flops = fields.optional_number("flops", 0);
     node.compute.bytes = fields.optional_bytes("bytes", 0);
+    const bool gemm = node.compute.kind == ComputeKind::kGemm || node.compute.kind == ComputeKind::kBatchedGemm;
     node.compute.sparsity = read_sparsity(fields);
-    if (!node.compute.sparsity.dense() && node.compute.kind != ComputeKind::kGemm && node.compute.kind != ComputeKind::kBatchedGemm)
+    if (!node.compute.sparsity.dense() && !gemm)
       fields.fail("sparsity", "only GEMMs (weights times activations) take sparsity; this op is " + kind);
     if (fields.has("b_is_weight")) {
-      if (node.compute.kind != ComputeKind::kGemm && node.compute.kind != ComputeKind::kBatchedGemm)
-        fields.fail("b_is_weight", "only GEMMs have a B operand; this op is " + kind);
+      if (!gemm) fields.fail("b_is_weight", "only GEMMs have a B operand; this op is " + kind);
       node.compute.b_is_weight = fields.optional_bool("b_is_weight", true);
     }
     fill_compute_costs(node.compute);
