@@ -5,6 +5,7 @@
 #include <cuda_runtime.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -69,33 +70,50 @@ inline DeviceDescription describe_device(int device = 0) {
 }
 
 struct Timing {
-  double median_s = 0, min_s = 0;
+  double median_s = 0, min_s = 0;  // per launch
   int repeats = 0;
+  int batch = 1;  // launches per timed repeat
 };
 
-// Runs `launch` `warmup` times, then times `repeats` runs one by one with CUDA
-// events on `stream`, and returns the median and the minimum.
-inline Timing time_median(const std::function<void()>& launch, cudaStream_t stream, int warmup = 5, int repeats = 20) {
-  for (int i = 0; i < warmup; ++i) launch();
+// Times back-to-back launches as a stream of kernels runs them: each repeat is
+// `batch` launches between two CUDA events (launch(i) may rotate among operand sets
+// so that repeats do not find their inputs in L2), and the time per launch is the
+// repeat's time over `batch`. Short kernels are batched so that event overhead and
+// host launch jitter do not count; the median and minimum over `repeats`.
+// batch 0: chosen from one timed launch so that a repeat lasts about 200 us.
+inline Timing time_per_launch(const std::function<void(int)>& launch, cudaStream_t stream, int warmup, int repeats, int batch) {
+  int calls = 0;
+  for (int i = 0; i < warmup; ++i) launch(calls++);
   CUDA_CHECK(cudaStreamSynchronize(stream));
   cudaEvent_t start, stop;
   CUDA_CHECK(cudaEventCreate(&start));
   CUDA_CHECK(cudaEventCreate(&stop));
-  std::vector<double> seconds;
-  for (int i = 0; i < repeats; ++i) {
+  auto timed = [&](int n) {
     CUDA_CHECK(cudaEventRecord(start, stream));
-    launch();
+    for (int i = 0; i < n; ++i) launch(calls++);
     CUDA_CHECK(cudaEventRecord(stop, stream));
     CUDA_CHECK(cudaEventSynchronize(stop));
     float ms = 0;
     CUDA_CHECK(cudaEventElapsedTime(&ms, start, stop));
-    seconds.push_back(ms * 1e-3);
+    return ms * 1e-3 / n;
+  };
+  if (batch <= 0) {
+    const double one = timed(1);
+    batch = static_cast<int>(std::min(200.0, std::max(1.0, std::ceil(200e-6 / one))));
   }
+  std::vector<double> seconds;
+  for (int i = 0; i < repeats; ++i) seconds.push_back(timed(batch));
   CUDA_CHECK(cudaGetLastError());
   CUDA_CHECK(cudaEventDestroy(start));
   CUDA_CHECK(cudaEventDestroy(stop));
   std::sort(seconds.begin(), seconds.end());
-  return {seconds[seconds.size() / 2], seconds.front(), repeats};
+  return {seconds[seconds.size() / 2], seconds.front(), repeats, batch};
+}
+
+// Runs `launch` `warmup` times, then times `repeats` runs one by one with CUDA
+// events on `stream`, and returns the median and the minimum.
+inline Timing time_median(const std::function<void()>& launch, cudaStream_t stream, int warmup = 5, int repeats = 20) {
+  return time_per_launch([&](int) { launch(); }, stream, warmup, repeats, 1);
 }
 
 // The output file: --out FILE, else stdout; header written once.

@@ -1,14 +1,16 @@
 // Memory-bound microbenchmarks: HBM read, write and copy; the vector kernels a
 // Transformer layer runs (elementwise a*b+c, a layernorm-like row normalisation, a
 // softmax-like row exp-and-normalise) in bf16; host<->device copies from pinned
-// memory. Timed with CUDA events after warm-up, median over repeats.
+// memory. Timed as a back-to-back stream of launches (bench_common.h), rotating among
+// buffers so that the data comes from HBM, not L2; median over repeats.
 //
 //   memory_bench [--out FILE.csv] [--quick] [--list]
 //
 // CSV: the device columns (bench_common.h), then kind,rows,cols,bytes,median_s,min_s,
-// repeats,GBps (bytes moved per second: reads plus writes; copies count each byte once).
+// repeats,batch,GBps (bytes moved per second: reads plus writes; copies count each byte once).
 #include <cuda_bf16.h>
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -94,62 +96,92 @@ struct Case {
 
 std::vector<Case> planned_cases(bool quick) {
   std::vector<Case> cases;
-  for (long long mib : {16LL, 256LL, 1024LL, 4096LL}) {
-    if (quick && mib > 1024) continue;
+  // From sizes a launch dominates (1 MiB) to sizes far past the L2 (4 GiB).
+  for (long long mib : {1LL, 4LL, 16LL, 64LL, 256LL, 1024LL, 4096LL}) {
+    if (quick && (mib < 16 || mib > 1024)) continue;
     const long long floats = mib << 18;  // 4-byte elements in `mib` MiB
     cases.push_back({"hbm_read", 1, floats, 4});
     cases.push_back({"hbm_write", 1, floats, 4});
     cases.push_back({"hbm_copy", 1, floats, 8});
   }
-  for (auto [rows, cols] : std::vector<std::pair<long long, long long>>{{8192, 4096}, {16384, 8192}, {4096, 28672}}) {
+  // Rows x hidden widths of Transformer activations (hidden 1024 to 8192, FFN 28672).
+  std::vector<std::pair<long long, long long>> shapes;
+  for (long long rows : {1024LL, 8192LL, 65536LL})
+    for (long long cols : {1024LL, 4096LL, 8192LL}) shapes.push_back({rows, cols});
+  shapes.push_back({4096, 28672});
+  if (quick) shapes = {{8192, 4096}, {16384, 8192}};
+  for (auto [rows, cols] : shapes) {
     cases.push_back({"elementwise_fma_bf16", rows, cols, 8});  // three reads, one write
     cases.push_back({"layernorm_bf16", rows, cols, 4});
     cases.push_back({"softmax_bf16", rows, cols, 4});
   }
-  for (long long mib : {1LL, 64LL, 1024LL}) {
-    cases.push_back({"host_to_device", 1, mib << 20, 1});
-    cases.push_back({"device_to_host", 1, mib << 20, 1});
+  for (long long kib : {64LL, 1024LL, 16384LL, 262144LL, 1048576LL}) {
+    if (quick && kib != 1024 && kib != 1048576) continue;
+    cases.push_back({"host_to_device", 1, kib << 10, 1});
+    cases.push_back({"device_to_host", 1, kib << 10, 1});
   }
   return cases;
 }
 
+// Buffers a case rotates through so that a repeat does not find its data in L2
+// (about four times an H100/H200's 50-60 MB).
+int rotation_sets(double bytes) { return (int)std::min(32.0, std::max(1.0, std::ceil(256e6 / bytes))); }
+
 Timing run_case(const Case& c, cudaStream_t stream) {
   const size_t n = (size_t)c.rows * c.cols;
   const int blocks = 4096, threads = 256;
+  const int sets = c.kind.find("host") == std::string::npos ? rotation_sets(n * c.bytes_per_element) : 1;
   Timing t;
   if (c.kind.rfind("hbm_", 0) == 0) {
-    float4 *in = nullptr, *out = nullptr;
+    std::vector<float4*> in(sets), out(sets);
     float* sink = nullptr;
     const size_t vectors = n / 4;
-    CUDA_CHECK(cudaMalloc(&in, vectors * sizeof(float4)));
-    CUDA_CHECK(cudaMalloc(&out, vectors * sizeof(float4)));
+    for (int i = 0; i < sets; ++i) {
+      CUDA_CHECK(cudaMalloc(&in[i], vectors * sizeof(float4)));
+      CUDA_CHECK(cudaMalloc(&out[i], vectors * sizeof(float4)));
+      CUDA_CHECK(cudaMemsetAsync(in[i], 1, vectors * sizeof(float4), stream));
+    }
     CUDA_CHECK(cudaMalloc(&sink, sizeof(float)));
-    CUDA_CHECK(cudaMemsetAsync(in, 1, vectors * sizeof(float4), stream));
-    if (c.kind == "hbm_read") t = time_median([&] { read_kernel<<<blocks, threads, 0, stream>>>(in, vectors, sink); }, stream);
-    if (c.kind == "hbm_write") t = time_median([&] { write_kernel<<<blocks, threads, 0, stream>>>(out, vectors); }, stream);
-    if (c.kind == "hbm_copy") t = time_median([&] { copy_kernel<<<blocks, threads, 0, stream>>>(in, out, vectors); }, stream);
-    CUDA_CHECK(cudaFree(in));
-    CUDA_CHECK(cudaFree(out));
+    t = time_per_launch(
+        [&](int i) {
+          const int s = i % sets;
+          if (c.kind == "hbm_read") read_kernel<<<blocks, threads, 0, stream>>>(in[s], vectors, sink);
+          if (c.kind == "hbm_write") write_kernel<<<blocks, threads, 0, stream>>>(out[s], vectors);
+          if (c.kind == "hbm_copy") copy_kernel<<<blocks, threads, 0, stream>>>(in[s], out[s], vectors);
+        },
+        stream, 5, 20, 0);
+    for (int i = 0; i < sets; ++i) {
+      CUDA_CHECK(cudaFree(in[i]));
+      CUDA_CHECK(cudaFree(out[i]));
+    }
     CUDA_CHECK(cudaFree(sink));
   } else if (c.kind.find("bf16") != std::string::npos) {
-    __nv_bfloat16 *a, *b, *d, *out;
-    for (auto** p : {&a, &b, &d, &out}) {
-      CUDA_CHECK(cudaMalloc(p, n * sizeof(__nv_bfloat16)));
-      CUDA_CHECK(cudaMemsetAsync(*p, 0x3c, n * sizeof(__nv_bfloat16), stream));  // ~1.2, nonzero
+    // Set s uses buffers 4s..4s+3: three inputs and the output.
+    std::vector<__nv_bfloat16*> buffers(4 * sets);
+    for (auto*& p : buffers) {
+      CUDA_CHECK(cudaMalloc(&p, n * sizeof(__nv_bfloat16)));
+      CUDA_CHECK(cudaMemsetAsync(p, 0x3c, n * sizeof(__nv_bfloat16), stream));  // ~1.2, nonzero
     }
-    if (c.kind == "elementwise_fma_bf16") t = time_median([&] { fma_kernel<<<blocks, threads, 0, stream>>>(a, b, d, out, n); }, stream);
-    if (c.kind == "layernorm_bf16") t = time_median([&] { row_kernel<false><<<c.rows, 1024, 0, stream>>>(a, out, (int)c.cols); }, stream);
-    if (c.kind == "softmax_bf16") t = time_median([&] { row_kernel<true><<<c.rows, 1024, 0, stream>>>(a, out, (int)c.cols); }, stream);
-    for (auto* p : {a, b, d, out}) CUDA_CHECK(cudaFree(p));
+    t = time_per_launch(
+        [&](int i) {
+          __nv_bfloat16** set = &buffers[4 * (i % sets)];
+          if (c.kind == "elementwise_fma_bf16") fma_kernel<<<blocks, threads, 0, stream>>>(set[0], set[1], set[2], set[3], n);
+          if (c.kind == "layernorm_bf16") row_kernel<false><<<c.rows, 1024, 0, stream>>>(set[0], set[3], (int)c.cols);
+          if (c.kind == "softmax_bf16") row_kernel<true><<<c.rows, 1024, 0, stream>>>(set[0], set[3], (int)c.cols);
+        },
+        stream, 5, 20, 0);
+    for (auto* p : buffers) CUDA_CHECK(cudaFree(p));
   } else {
     void *host = nullptr, *device = nullptr;
     CUDA_CHECK(cudaMallocHost(&host, n));
     CUDA_CHECK(cudaMalloc(&device, n));
     const bool to_device = c.kind == "host_to_device";
-    t = time_median([&] {
-      CUDA_CHECK(cudaMemcpyAsync(to_device ? device : host, to_device ? host : device, n,
-                                 to_device ? cudaMemcpyHostToDevice : cudaMemcpyDeviceToHost, stream));
-    }, stream);
+    t = time_per_launch(
+        [&](int) {
+          CUDA_CHECK(cudaMemcpyAsync(to_device ? device : host, to_device ? host : device, n,
+                                     to_device ? cudaMemcpyHostToDevice : cudaMemcpyDeviceToHost, stream));
+        },
+        stream, 3, 20, 0);
     CUDA_CHECK(cudaFreeHost(host));
     CUDA_CHECK(cudaFree(device));
   }
@@ -169,14 +201,14 @@ int main(int argc, char** argv) {
   require_gpu();
   const DeviceDescription device = describe_device();
   FILE* out = open_output(argc, argv);
-  std::fprintf(out, "%s,kind,rows,cols,bytes,median_s,min_s,repeats,GBps\n", DeviceDescription::header());
+  std::fprintf(out, "%s,kind,rows,cols,bytes,median_s,min_s,repeats,batch,GBps\n", DeviceDescription::header());
   cudaStream_t stream;
   CUDA_CHECK(cudaStreamCreate(&stream));
   for (const auto& c : cases) {
     const Timing t = run_case(c, stream);
     const double bytes = (double)c.rows * c.cols * c.bytes_per_element;
-    std::fprintf(out, "%s,%s,%lld,%lld,%.0f,%.9g,%.9g,%d,%.1f\n", device.row().c_str(), c.kind.c_str(), c.rows, c.cols, bytes, t.median_s,
-                 t.min_s, t.repeats, bytes / t.median_s / 1e9);
+    std::fprintf(out, "%s,%s,%lld,%lld,%.0f,%.9g,%.9g,%d,%d,%.1f\n", device.row().c_str(), c.kind.c_str(), c.rows, c.cols, bytes,
+                 t.median_s, t.min_s, t.repeats, t.batch, bytes / t.median_s / 1e9);
     std::fflush(out);
   }
   CUDA_CHECK(cudaStreamDestroy(stream));
