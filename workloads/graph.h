@@ -69,6 +69,7 @@ struct Node {
   uint64_t id = 0;
   std::string name;
   NodeType type = NodeType::kCompute;
+  uint16_t host_thread = 0;  // kHost: which traced host thread made the call (calls of one thread run in order)
   ComputeInfo compute;
   MemoryInfo memory;
   CommInfo comm;

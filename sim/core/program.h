@@ -15,7 +15,16 @@ enum Engine : uint8_t { kMatrixEngine = 0, kVectorEngine, kCopyEngine, kHostEngi
 // all-reduce never holds up a tensor-parallel one queued behind it. A rank with more
 // communicators than streams shares them round-robin.
 constexpr int kCommStreams = 8;
-constexpr int kSlotCount = kCommEngine + kCommStreams;  // where a device runs ops: one per engine, comm per stream
+// Host calls run in order per traced host thread, each thread in its own slot (a
+// PyTorch step launches its forward from the main thread and its backward from the
+// autograd engine's thread): the first thread in kHostEngine's slot, the next ones in
+// slots after the comm streams, round-robin when a trace has more threads than that.
+constexpr int kExtraHostThreads = 3;
+constexpr int kSlotCount = kCommEngine + kCommStreams + kExtraHostThreads;  // where a device runs ops
+// The slot of host thread `thread` (0: the first thread of the trace).
+constexpr uint8_t host_thread_slot(int thread) {
+  return static_cast<uint8_t>(thread == 0 ? kHostEngine : kCommEngine + kCommStreams + (thread - 1) % kExtraHostThreads);
+}
 const char* engine_name(int engine);
 
 struct ProgramOp {

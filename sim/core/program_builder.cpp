@@ -254,7 +254,7 @@ BuiltPrograms build_programs(const workload::Workload& workload, const std::vect
       const Node& node = graph.nodes[i];
       ProgramOp& op = program.ops[i];
       op.engine = engine_for(node);
-      op.slot = op.engine;
+      op.slot = node.type == NodeType::kHost ? host_thread_slot(node.host_thread) : op.engine;
       op.dep_count = static_cast<uint32_t>(deps[i].size());
       for (uint32_t d : deps[i]) users[d].push_back(i);
       op.alloc_bytes = node.alloc_bytes;

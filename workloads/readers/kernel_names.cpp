@@ -32,7 +32,8 @@ Collective collective_from_name(const std::string& name) {
 ComputeKind compute_kind_from_name(const std::string& name) {
   const std::string n = lowercase(name);
   if (has(n, "flash") || has(n, "fmha") || has(n, "attention") || has(n, "attn")) return ComputeKind::kAttention;
-  if (has(n, "gemm") || has(n, "cutlass") || has(n, "cublas") || has(n, "xmma") || has(n, "wgmma") || has(n, "aten::mm") ||
+  // nvjet_*: cuBLAS's Hopper and Blackwell GEMM kernels (cuBLAS 12.8 and later).
+  if (has(n, "gemm") || has(n, "nvjet") || has(n, "cutlass") || has(n, "cublas") || has(n, "xmma") || has(n, "wgmma") || has(n, "aten::mm") ||
       has(n, "aten::addmm") || has(n, "aten::bmm") || has(n, "aten::linear") || has(n, "aten::matmul"))
     return ComputeKind::kGemm;
   if (has(n, "softmax")) return ComputeKind::kSoftmax;

@@ -273,6 +273,24 @@ bool blocks_host(const std::string& call) {
   return contains(call, "Synchronize") || call == "cudaMemcpy" || call == "cuMemcpy" || call == "cudaMemcpy2D";
 }
 
+// A kernel launched while its stream was still busy waits in the stream's queue and
+// starts some time after its predecessor ends: the GPU front end's gap between
+// dependent kernels (about 1-2 us on Hopper in the project's own H200 traces,
+// validation/data/h200). Replay keeps that gap with the kernel, as part of the time
+// it holds its stream, so that a queue of short kernels takes as long as it did. A
+// gap longer than kMaxQueuedGapUs has another cause (a wait on another stream or
+// event), which the dependencies already give, and is not kept.
+constexpr double kMaxQueuedGapUs = 10;
+
+double queued_gap_us(const DeviceEvent& d, const std::map<long long, double>& stream_free_us,
+                     const std::map<long long, double>& launch_end_us) {
+  const auto free = stream_free_us.find(d.stream);
+  const auto launched = launch_end_us.find(d.correlation);
+  if (free == stream_free_us.end() || launched == launch_end_us.end() || launched->second > free->second) return 0;
+  const double gap = d.ts_us - free->second;
+  return gap > 0 && gap <= kMaxQueuedGapUs ? gap : 0;
+}
+
 Graph build_graph(const RankEvents& ev, int rank, int world, bool match_collectives, TraceRank& summary) {
   Graph g;
   g.rank = rank;
@@ -293,13 +311,22 @@ Graph build_graph(const RankEvents& ev, int rank, int world, bool match_collecti
   for (const auto& r : ev.runtime) threads[r.tid].push_back(&r), t0 = std::min(t0, r.ts_us);
   for (const auto& d : ev.device) t0 = std::min(t0, d.ts_us);  // the trace's first event: time zero of measured starts
   std::map<long long, uint64_t> launch_of;  // correlation -> host node
+  std::map<long long, double> launch_end_us;  // correlation -> when its launch call returned
   struct Blocking {
     uint64_t node;
     long long correlation;
   };
   std::vector<Blocking> blocking;
+  // Threads numbered by their first call, so that the one that starts the step is 0.
+  std::vector<std::pair<double, long long>> first_call;
   for (auto& [tid, calls] : threads) {
     std::sort(calls.begin(), calls.end(), [](const RuntimeEvent* a, const RuntimeEvent* b) { return a->ts_us < b->ts_us; });
+    first_call.push_back({calls.front()->ts_us, tid});
+  }
+  std::sort(first_call.begin(), first_call.end());
+  std::map<long long, uint16_t> thread_index;
+  for (const auto& [ts, tid] : first_call) thread_index[tid] = static_cast<uint16_t>(thread_index.size());
+  for (auto& [tid, calls] : threads) {
     uint64_t previous = UINT64_MAX;
     double host_at = t0;  // where the thread's replayed time has got to
     for (const RuntimeEvent* call : calls) {
@@ -309,12 +336,14 @@ Graph build_graph(const RankEvents& ev, int rank, int world, bool match_collecti
         gap.type = NodeType::kHost;
         gap.name = "host.gap";
         gap.measured_duration_ps = picoseconds(c.ts_us - host_at);
+        gap.host_thread = thread_index[tid];
         if (previous != UINT64_MAX) gap.data_deps.push_back(previous);
         previous = add(std::move(gap));
       }
       Node node;
       node.type = NodeType::kHost;
       node.name = c.name;
+      node.host_thread = thread_index[tid];
       // A synchronising call's time is the wait for the device, which its dependencies give.
       const bool blocks = blocks_host(c.name);
       node.measured_duration_ps = picoseconds(blocks ? 0 : c.dur_us);
@@ -322,7 +351,7 @@ Graph build_graph(const RankEvents& ev, int rank, int world, bool match_collecti
       previous = add(std::move(node));
       host_at = std::max(host_at, c.ts_us + c.dur_us);
       ++summary.host_ops;
-      if (c.correlation >= 0) launch_of[c.correlation] = previous;
+      if (c.correlation >= 0) launch_of[c.correlation] = previous, launch_end_us[c.correlation] = c.ts_us + c.dur_us;
       if (blocks) blocking.push_back({previous, c.correlation});
     }
   }
@@ -336,12 +365,13 @@ Graph build_graph(const RankEvents& ev, int rank, int world, bool match_collecti
   for (auto& [stream, list] : waits_of)
     std::sort(list.waits.begin(), list.waits.end(), [](const WaitEvent* a, const WaitEvent* b) { return a->ts_us < b->ts_us; });
   std::map<long long, uint64_t> last_on_stream;
+  std::map<long long, double> stream_free_us;  // when the stream's previous op ended
   std::map<long long, std::vector<std::pair<long long, uint64_t>>> stream_history;  // stream -> (correlation, node)
   for (size_t idx : order) {
     const DeviceEvent& d = ev.device[idx];
     Node node;
     node.name = d.name;
-    node.measured_duration_ps = picoseconds(d.dur_us);
+    node.measured_duration_ps = picoseconds(d.dur_us + queued_gap_us(d, stream_free_us, launch_end_us));
     node.measured_start_ps = picoseconds(d.ts_us - t0);
     const CpuOp* cpu = nullptr;
     if (auto it = ev.cpu_ops.find(d.external); it != ev.cpu_ops.end()) cpu = &it->second;
@@ -403,6 +433,7 @@ Graph build_graph(const RankEvents& ev, int rank, int world, bool match_collecti
     }
     const uint64_t id = add(std::move(node));
     last_on_stream[d.stream] = id;
+    stream_free_us[d.stream] = std::max(stream_free_us[d.stream], d.ts_us + d.dur_us);
     stream_history[d.stream].push_back({d.correlation, id});
     ++summary.device_ops;
   }
