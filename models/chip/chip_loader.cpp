@@ -178,6 +178,16 @@ ChipSpec parse_chip(const YAML::Node& node, const std::string& file, const std::
   YamlFields cal(top.child("calibration"), file, join_path(path, "calibration"));
   chip.calibration.matrix_efficiency = fraction(cal, "matrix_efficiency");
   chip.calibration.vector_efficiency = fraction(cal, "vector_efficiency");
+  if (cal.has("matrix_efficiency_by_dtype"))
+    for (const auto& [dtype, f] : cal.number_map("matrix_efficiency_by_dtype")) {
+      if (!(f > 0 && f <= 1)) cal.fail("matrix_efficiency_by_dtype", "expected a fraction in (0, 1] for " + dtype);
+      if (!chip.compute.matrix_flops.count(dtype))
+        cal.fail("matrix_efficiency_by_dtype", "names " + dtype + ", which compute.matrix_flops does not list");
+      chip.calibration.matrix_efficiency_by_dtype[dtype] = f;
+    }
+  chip.calibration.gemm_stream_efficiency = cal.optional_number("gemm_stream_efficiency", 0);
+  if (!(chip.calibration.gemm_stream_efficiency >= 0 && chip.calibration.gemm_stream_efficiency <= 1))
+    cal.fail("gemm_stream_efficiency", "expected a fraction in (0, 1], or 0 for no cap");
   chip.calibration.launch_overhead_s = non_negative(cal, "launch_overhead_s");
   chip.calibration.tile_overhead_s = non_negative(cal, "tile_overhead_s");
   chip.calibration.tile_shapes = tile_shapes(cal, "tile_shapes");

@@ -52,6 +52,14 @@ struct EnergySpec {
 // Parameters of the analytical models that are fitted, not read off a datasheet.
 struct CalibrationSpec {
   double matrix_efficiency = 1;  // best achieved fraction of dense matrix peak
+  // The same fraction per dtype where it was measured per dtype (random operands of
+  // narrower types toggle more bits per FLOP and draw more power, so the clocks hold
+  // a smaller share of the peak); dtypes not listed use matrix_efficiency.
+  std::map<std::string, double> matrix_efficiency_by_dtype;
+  // Share of the HBM peak that a GEMM's operand stream reaches (the library's kernels
+  // keep a bounded number of loads in flight per core): memory-bound GEMMs (decode,
+  // small M) run at this rate. 0: no cap beyond the HBM's own efficiency.
+  double gemm_stream_efficiency = 0;
   double vector_efficiency = 1;
   double launch_overhead_s = 0;  // per kernel
   double tile_overhead_s = 0;    // per output tile: pipeline fill and epilogue

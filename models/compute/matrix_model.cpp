@@ -52,8 +52,9 @@ constexpr double kL2ResidentFraction = 0.5;
 
 GemmPlan best_plan(const ChipSpec& chip, const GemmShape& s, const SparseEffect& sparse = {}) {
   const double cores = chip.compute.cores;
-  const double per_core_flops =
-      matrix_peak(chip, s.dtype) * chip.calibration.matrix_efficiency * sparse.math_speedup / cores;
+  const double per_core_flops = matrix_peak(chip, s.dtype) * matrix_efficiency(chip, s.dtype) * sparse.math_speedup / cores;
+  // The operand stream's own ceiling (gemm_stream_efficiency), below HBM's.
+  const double stream_Bps = chip.calibration.gemm_stream_efficiency * chip.memory.hbm_bandwidth_Bps;
   const double per_core_l2_Bps = chip.compute.l2_bandwidth_Bps / cores;
   const double hbm_Bps = chip.memory.achievable_hbm_Bps();
   const double e = element_bytes(s.dtype), eo = output_bytes(s.dtype);
@@ -93,10 +94,11 @@ GemmPlan best_plan(const ChipSpec& chip, const GemmShape& s, const SparseEffect&
       const double mma_s = 2.0 * tm * tn * depth / per_core_flops;
       const double feed_s = (tm * ea + tn * eb) * depth / per_core_l2_Bps;
       const double tile_s = std::max(mma_s, feed_s);
-      const double busy = waves * (tile_s + chip.calibration.tile_overhead_s);
+      double busy = waves * (tile_s + chip.calibration.tile_overhead_s);
       // Split-K writes fp32 partial sums and reads them back to reduce them.
       const double partial_bytes = split > 1 ? 2.0 * split * batch * m * n * 4 : 0;
       const double hbm = operand_bytes + c_bytes + partial_bytes;
+      if (stream_Bps > 0) busy = std::max(busy, hbm / stream_Bps);
       const double time = std::max(busy, hbm / hbm_Bps);
       if (time < best.time_s) best = {busy, hbm, time, tm, tn, split, tiles, waves};
       // Stream-K, where the chip's GEMM library has it: full waves run tile by tile
@@ -106,7 +108,8 @@ GemmPlan best_plan(const ChipSpec& chip, const GemmShape& s, const SparseEffect&
       const double full_waves = std::floor(tiles / cores), left = tiles - full_waves * cores;
       if (chip.calibration.stream_k && split == 1 && full_waves >= 1 && left > 0) {
         const double fixup_s = 2 * chip.calibration.tile_overhead_s + 2.0 * tm * tn * 4 / per_core_l2_Bps;
-        const double streamed = full_waves * (tile_s + chip.calibration.tile_overhead_s) + left * tile_s / cores + fixup_s;
+        double streamed = full_waves * (tile_s + chip.calibration.tile_overhead_s) + left * tile_s / cores + fixup_s;
+        if (stream_Bps > 0) streamed = std::max(streamed, hbm / stream_Bps);
         const double streamed_time = std::max(streamed, hbm / hbm_Bps);
         if (streamed_time < best.time_s) best = {streamed, hbm, streamed_time, tm, tn, -1, tiles, full_waves + left / cores};
       }
@@ -133,6 +136,11 @@ void check_shape(const GemmShape& s, const char* what) {
 }
 
 }  // namespace
+
+double matrix_efficiency(const ChipSpec& chip, const std::string& dtype) {
+  auto it = chip.calibration.matrix_efficiency_by_dtype.find(dtype);
+  return it != chip.calibration.matrix_efficiency_by_dtype.end() ? it->second : chip.calibration.matrix_efficiency;
+}
 
 double matrix_peak(const ChipSpec& chip, const std::string& dtype) {
   auto it = chip.compute.matrix_flops.find(dtype);
@@ -177,7 +185,7 @@ OpCost attention_cost(const ChipSpec& chip, const GemmShape& shape, bool causal)
     // matrix units pad the rows only to their smallest MMA shape, not to a tile.
     const double rows = std::max<double>(shape.m, kSmallestMmaRows);
     const double padded_flops = 4.0 * shape.batch * rows * shape.n * shape.k * kept;
-    cost.busy_s = padded_flops / (matrix_peak(chip, shape.dtype) * chip.calibration.matrix_efficiency) + softmax_s;
+    cost.busy_s = padded_flops / (matrix_peak(chip, shape.dtype) * matrix_efficiency(chip, shape.dtype)) + softmax_s;
     cost.plan = "decode: keys split over the cores, rows padded to " + std::to_string(static_cast<int>(rows));
   } else {
     // S[m x n] = Q[m x d] K^T, then O[m x d] = P[m x n] V[n x d].

@@ -37,6 +37,9 @@ OpCost gemm_cost(const ChipSpec& chip, const GemmShape& shape);
 // k = head dim.
 OpCost attention_cost(const ChipSpec& chip, const GemmShape& shape, bool causal);
 
+// Achieved fraction of the dense matrix peak for a dtype (calibration).
+double matrix_efficiency(const ChipSpec& chip, const std::string& dtype);
+
 // Dense matrix peak of the chip for a dtype; throws InputError naming the chip and
 // the dtypes it has when it has none for this one.
 double matrix_peak(const ChipSpec& chip, const std::string& dtype);

@@ -1,4 +1,5 @@
 #include <cstdio>
+#include <string>
 
 #include "sim/cli/args.h"
 #include "sim/cli/commands.h"
@@ -10,15 +11,31 @@
 #endif
 
 namespace suanli::cli {
+namespace {
+
+// "5%", or "3%/10%" where the worst held-out error is checked too.
+std::string threshold_text(const validation::SuiteSummary& s) {
+  char text[32];
+  if (s.worst_threshold > 0) std::snprintf(text, sizeof text, "%.0f%%/%.0f%%", 100 * s.threshold, 100 * s.worst_threshold);
+  else std::snprintf(text, sizeof text, "%.0f%%", 100 * s.threshold);
+  return text;
+}
+
+// A target suite that misses its thresholds says "miss" and does not fail the run.
+const char* result_text(const validation::SuiteSummary& s) { return s.passed ? "pass" : s.gate ? "FAIL" : "miss"; }
+
+}  // namespace
 
 int validate_command(const std::vector<std::string>& argv) {
   Args args("validate", "[--quick] [--report DIR] [--source DIR]",
-            "Run every reference measurement in validation/reference (and the project's replay\n"
-            "traces) through the simulator and print, per case and per suite (ops, collectives,\n"
-            "training, serving, replay), the measured value, the prediction and the error, then\n"
+            "Run every reference measurement in validation/reference, the project's own GPU\n"
+            "measurements in validation/data/<gpu> and the replay traces through the simulator\n"
+            "and print, per case and per suite (ops, collectives, training, serving, own-<gpu>-gemm,\n"
+            "own-<gpu>-memory, replay), the measured value, the prediction and the error, then\n"
             "each suite's median and worst error on its held-out cases. Exits 1 when a suite's\n"
             "held-out median passes its threshold (ops and collectives 5%, training and serving\n"
-            "10%, replay 2%).",
+            "10%, replay 1%). The own-<gpu> suites are targets (median 3%, worst 10%): they say\n"
+            "\"miss\" while the model misses them and do not change the exit status.",
             {{"quick", "", "training rows on up to 130 GPUs only (the rest take up to a minute each)"},
              {"report", "DIR", "also write DIR/report.md and DIR/predicted_vs_measured.svg"},
              {"source", "DIR", "the checkout holding validation/reference (default: the one this was built from)"}});
@@ -29,15 +46,15 @@ int validate_command(const std::vector<std::string>& argv) {
     std::printf("%-12s %-5s %-55.55s %-12s %12.4g %12.4g %+7.1f%%\n", c.suite.c_str(), c.role.c_str(), c.id.c_str(), c.metric.c_str(),
                 c.measured, c.predicted, 100 * c.error);
   for (const auto& s : run.skipped) std::printf("not run: %s\n", s.c_str());
-  std::printf("\n%-12s %9s %9s %9s %10s %7s %s\n", "suite", "held out", "median", "worst", "threshold", "result", "fit cases");
+  std::printf("\n%-18s %9s %9s %9s %10s %7s %s\n", "suite", "held out", "median", "worst", "threshold", "result", "fit cases");
   bool passed = true;
   for (const auto& s : run.suites) {
     if (s.held_out)
-      std::printf("%-12s %9zu %8.1f%% %8.1f%% %9.0f%% %7s %zu\n", s.suite.c_str(), s.held_out, 100 * s.median, 100 * s.worst,
-                  100 * s.threshold, s.passed ? "pass" : "FAIL", s.fit);
+      std::printf("%-18s %9zu %8.1f%% %8.1f%% %9s %7s %zu\n", s.suite.c_str(), s.held_out, 100 * s.median, 100 * s.worst,
+                  threshold_text(s).c_str(), result_text(s), s.fit);
     else
-      std::printf("%-12s %9s %9s %9s %9.0f%% %7s %zu\n", s.suite.c_str(), "0", "-", "-", 100 * s.threshold, "-", s.fit);
-    passed &= s.passed;
+      std::printf("%-18s %9s %9s %9s %9s %7s %zu\n", s.suite.c_str(), "0", "-", "-", threshold_text(s).c_str(), "-", s.fit);
+    passed &= s.passed || !s.gate;
   }
   std::printf("\nfitted:\n");
   for (const auto& s : run.suites) std::printf("  %s: %s\n", s.suite.c_str(), s.fitted.c_str());

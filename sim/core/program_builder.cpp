@@ -185,7 +185,7 @@ models::OpCost node_cost(const Node& node, const models::ChipSpec& chip, bool ci
   // A matrix op known only by its FLOPs and bytes: matrix units at their achieved peak.
   models::OpCost cost;
   cost.fixed_s = chip.calibration.launch_overhead_s + chip.memory.hbm_latency_s;
-  cost.busy_s = c.flops / (models::matrix_peak(chip, c.dtype) * chip.calibration.matrix_efficiency);
+  cost.busy_s = c.flops / (models::matrix_peak(chip, c.dtype) * models::matrix_efficiency(chip, c.dtype));
   cost.hbm_bytes = c.bytes;
   cost.flops = c.flops;
   cost.plan = "roofline (no shape)";
