@@ -98,13 +98,17 @@ void serving_suite(ValidationRun& run, const std::string& root) {
             "fit_compute row (build/bin/serving_error_table --fit)");
 }
 
+// One case per rank of a measured-duration replay: the span it predicts against the traced one.
+void add_replay_cases(ValidationRun& run, const std::string& label, const std::vector<std::string>& traces,
+                      const sim::SystemSpec& system) {
+  for (const auto& r : sim::replay_traces(traces, system, sim::Durations::kMeasured).ranks)
+    run.cases.push_back({"replay", label + " rank " + std::to_string(r.rank) + " (measured durations)", "test", "span_s",
+                         r.measured_span_s, r.predicted_span_s, r.predicted_span_s / r.measured_span_s - 1});
+}
+
 void replay_suite(ValidationRun& run, const std::string& root) {
   const std::string dir = root + "/tests/data/kineto/";
-  const auto system = config::load_system_preset("dgx-a100", 2);
-  const auto report = sim::replay_traces({dir + "rank0.json", dir + "rank1.json"}, system, sim::Durations::kMeasured);
-  for (const auto& r : report.ranks)
-    run.cases.push_back({"replay", "project trace rank " + std::to_string(r.rank) + " (measured durations)", "test", "span_s",
-                         r.measured_span_s, r.predicted_span_s, r.predicted_span_s / r.measured_span_s - 1});
+  add_replay_cases(run, "project trace", {dir + "rank0.json", dir + "rank1.json"}, config::load_system_preset("dgx-a100", 2));
   summarise(run, "replay", 0.01,
             "nothing; the project's own two-rank traces (tests/data/kineto) and the PyTorch traces captured on a GPU "
             "(validation/data/<gpu>): real traces of others' runs are still missing");
@@ -130,10 +134,7 @@ void own_suites(ValidationRun& run, const std::string& root) {
     const auto system = config::load_system_preset("dgx-h100", 1);
     for (const char* trace : {"train_rank0.json.gz", "decode_rank0.json.gz"}) {
       const std::string file = dir + "/" + trace;
-      if (!std::filesystem::exists(file)) continue;
-      for (const auto& r : sim::replay_traces({file}, system, sim::Durations::kMeasured).ranks)
-        run.cases.push_back({"replay", own.gpu + " " + trace + " (measured durations)", "test", "span_s", r.measured_span_s,
-                             r.predicted_span_s, r.predicted_span_s / r.measured_span_s - 1});
+      if (std::filesystem::exists(file)) add_replay_cases(run, own.gpu + " " + trace, {file}, system);
     }
   }
 }

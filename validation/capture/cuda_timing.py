@@ -1,5 +1,21 @@
-"""Timing one GPU operation as the capture scripts do: warm-up runs, then each run
-between two CUDA events, the median of the repeats in seconds."""
+"""What the capture scripts share: PyTorch with a CUDA device, or a clear message why
+not; and timing one GPU operation (warm-up runs, then each run between two CUDA events,
+the median of the repeats in seconds)."""
+import sys
+
+
+def torch_with_cuda(where="run this on a GPU machine"):
+    """PyTorch, or None after saying on stderr why it cannot measure here."""
+    try:
+        import torch
+    except ImportError:
+        print(f"PyTorch is not installed: {where}", file=sys.stderr)
+        return None
+    if not torch.cuda.is_available():
+        print("no CUDA device", file=sys.stderr)
+        return None
+    return torch
+
 
 
 def median_seconds(torch, run, repeats, warmup):

@@ -34,16 +34,11 @@ def main(argv=None):
     if args.dry_run:
         print("\n".join(",".join(map(str, s)) for s in SHAPES))
         return 0
-    from cuda_timing import median_seconds
-    try:
-        import torch
-        import torch.nn.functional as F
-    except ImportError:
-        print("PyTorch is not installed: run this on a GPU machine", file=sys.stderr)
+    from cuda_timing import median_seconds, torch_with_cuda
+    torch = torch_with_cuda()
+    if torch is None:
         return 2
-    if not torch.cuda.is_available():
-        print("no CUDA device", file=sys.stderr)
-        return 2
+    import torch.nn.functional as F
     import contextlib
     try:
         from torch.nn.attention import SDPBackend, sdpa_kernel

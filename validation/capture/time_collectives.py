@@ -29,16 +29,11 @@ def main(argv=None):
     if args.dry_run:
         print("\n".join(f"{args.op},{s}" for s in SIZES))
         return 0
-    from cuda_timing import median_seconds
-    try:
-        import torch
-        import torch.distributed as dist
-    except ImportError:
-        print("PyTorch is not installed: run this on a GPU machine under torchrun", file=sys.stderr)
+    from cuda_timing import median_seconds, torch_with_cuda
+    torch = torch_with_cuda("run this on a GPU machine under torchrun")
+    if torch is None:
         return 2
-    if not torch.cuda.is_available():
-        print("no CUDA device", file=sys.stderr)
-        return 2
+    import torch.distributed as dist
     dist.init_process_group("nccl")
     rank, n = dist.get_rank(), dist.get_world_size()
     torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", "0")))

@@ -39,15 +39,11 @@ def main(argv=None):
     if args.dry_run:
         print("\n".join(",".join(map(str, row)) for row in plan()))
         return 0
-    try:
-        import torch
-        import torch.nn.functional as F
-    except ImportError:
-        print("PyTorch is not installed: run this on a GPU machine", file=sys.stderr)
+    from cuda_timing import torch_with_cuda
+    torch = torch_with_cuda()
+    if torch is None:
         return 2
-    if not torch.cuda.is_available():
-        print("no CUDA device", file=sys.stderr)
-        return 2
+    import torch.nn.functional as F
     dtypes = {"fp16": torch.float16, "bf16": torch.bfloat16}
 
     def call(op, xs, w):
