@@ -11,7 +11,7 @@
 # Each step has its own time limit, so that one that hangs leaves the others' results.
 # Where nvcc there cannot build (no cuBLAS beside it), binaries built elsewhere with
 # the same CUDA major version may be passed in SUANLI_PREBUILT (a folder holding
-# gemm_bench and memory_bench).
+# gemm_bench and memory_bench). SUANLI_CUBLASLT_DIR names a folder holding libcublasLt.
 set -uo pipefail
 DRY=0
 if [ "${1:-}" = "--dry-run" ]; then DRY=1; shift; fi
@@ -26,12 +26,17 @@ NVCC="${NVCC:-$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)}"
 exec > >(tee -a "$LOG") 2>&1
 step() { echo "== $(date -u +%H:%M:%S) $*"; }
 
-# The folders that may hold libcublasLt: the toolkit's, then the pip wheel PyTorch uses.
+# The folders that may hold libcublasLt: one given in SUANLI_CUBLASLT_DIR, the toolkit's
+# (installs differ: lib64, lib or targets/), the loader's cache, then the pip wheel
+# PyTorch uses.
 cublas_dirs() {
   local cuda_home
   cuda_home="$(dirname "$(dirname "$NVCC")")"
+  [ -n "${SUANLI_CUBLASLT_DIR:-}" ] && echo "$SUANLI_CUBLASLT_DIR"
   echo "$cuda_home/lib64"
+  echo "$cuda_home/lib"
   echo "$cuda_home/targets/x86_64-linux/lib"
+  ldconfig -p 2>/dev/null | awk '/libcublasLt\.so/ { sub(/\/[^\/]*$/, "", $NF); print $NF }' | sort -u
   "$PY" -c 'import nvidia.cublas as m, os; [print(os.path.join(p, "lib")) for p in m.__path__]' 2>/dev/null
 }
 
@@ -54,7 +59,7 @@ build() {
     for dir in $(cublas_dirs); do export LD_LIBRARY_PATH="$dir:${LD_LIBRARY_PATH:-}"; done
     return 0
   fi
-  echo "cannot build the CUDA benchmarks" >&2
+  echo "cannot build the CUDA benchmarks: nvcc found no usable libcublasLt in $(cublas_dirs | tr '\n' ' ')" >&2
   return 1
 }
 
