@@ -59,17 +59,19 @@ std::vector<GemmMeasurement> read_gemm_reference(const std::string& file) {
   return rows;
 }
 
+double predict_gemm_tflops(const GemmMeasurement& m, const models::ChipSpec& chip) {
+  const auto cost = models::gemm_cost(chip, {m.m, m.n, m.k, m.batch, m.dtype});
+  return cost.flops / cost.time_alone(chip.memory.achievable_hbm_Bps()) / 1e12;
+}
+
 std::vector<GemmComparison> compare_gemm(const std::vector<GemmMeasurement>& measurements) {
   std::map<std::string, models::ChipSpec> chips;
   std::vector<GemmComparison> out;
   for (const auto& m : measurements) {
     if (!chips.count(m.gpu)) chips[m.gpu] = models::load_preset(m.gpu);
-    const auto& chip = chips[m.gpu];
-    const auto cost = models::gemm_cost(chip, {m.m, m.n, m.k, m.batch, m.dtype});
-    const double time = cost.time_alone(chip.memory.achievable_hbm_Bps());
     GemmComparison row;
     row.measured = m;
-    row.predicted_tflops = cost.flops / time / 1e12;
+    row.predicted_tflops = predict_gemm_tflops(m, chips[m.gpu]);
     row.error = (row.predicted_tflops - m.tflops) / m.tflops;
     out.push_back(row);
   }

@@ -4,6 +4,10 @@
 #include <string>
 #include <vector>
 
+namespace suanli::models {
+struct ChipSpec;
+}
+
 namespace suanli::validation {
 
 struct GemmMeasurement {
@@ -25,6 +29,9 @@ struct GemmComparison {
 // Reads the CSV; '#' lines are comments (the sources). Throws InputError naming the
 // file, the line and the column on malformed rows.
 std::vector<GemmMeasurement> read_gemm_reference(const std::string& file);
+
+// One measurement's TFLOP/s as the GEMM model predicts it on `chip`.
+double predict_gemm_tflops(const GemmMeasurement& m, const models::ChipSpec& chip);
 
 // Predicts every measurement with the chip preset of its gpu column.
 std::vector<GemmComparison> compare_gemm(const std::vector<GemmMeasurement>& measurements);

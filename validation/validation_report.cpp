@@ -57,9 +57,11 @@ void write_svg(const ValidationRun& run, const std::string& file) {
         << (c.role == "test" ? 0.9 : 0.3) << "'><title>" << c.suite << ": " << c.id << "</title></circle>\n";
   }
   int row = 0;
-  for (const auto& [suite, fill] : colour)
+  for (const auto& [suite, fill] : colour) {
     out << "<circle cx='" << size + 10 << "' cy='" << margin + 20 * row << "' r='5' fill='" << fill << "'/><text x='" << size + 20
-        << "' y='" << margin + 20 * row++ + 4 << "'>" << suite << "</text>\n";
+        << "' y='" << margin + 20 * row + 4 << "'>" << suite << "</text>\n";
+    ++row;
+  }
   out << "<text x='" << size + 10 << "' y='" << margin + 20 * row + 10 << "'>faint: fit rows</text>\n</svg>\n";
 }
 
@@ -79,6 +81,22 @@ void write_validation_report(const ValidationRun& run, const std::string& dir, c
        << (s.held_out ? percent(s.worst).substr(1) : "-") << " | " << percent(s.threshold).substr(1)
        << (s.worst_threshold > 0 ? "; " + percent(s.worst_threshold).substr(1) : "") << " | "
        << (s.held_out ? (s.passed ? "pass" : s.gate ? "FAIL" : "target missed") : "no held-out cases") << " | " << s.fit << " |\n";
+  md << "\n## Leave one source out\n\nEach source's rows predicted with the calibration refitted on the other sources' rows "
+     << "(the same chip's where another source measured it). Targets: reported, not gated.\n\n"
+     << "| suite | chip | source left out | rows | median abs error | worst | calibration without it |\n|---|---|---|---|---|---|---|\n";
+  for (const auto& s : run.source_out)
+    for (const auto& f : s.folds) {
+      std::vector<double> errors;
+      for (double e : f.errors) errors.push_back(std::fabs(e));
+      std::sort(errors.begin(), errors.end());
+      md << "| " << s.suite << " | " << f.chip << " | " << f.source << " | " << errors.size() << " | "
+         << percent((errors[(errors.size() - 1) / 2] + errors[errors.size() / 2]) / 2).substr(1) << " | "
+         << percent(errors.back()).substr(1) << " | " << f.calibration << " |\n";
+    }
+  md << "\n| suite | rows | median abs error | worst | target | result |\n|---|---|---|---|---|---|\n";
+  for (const auto& s : run.source_out)
+    md << "| " << s.suite << " | " << s.rows << " | " << percent(s.median).substr(1) << " | " << percent(s.worst).substr(1) << " | "
+       << percent(s.threshold).substr(1) << " | " << (s.met() ? "met" : "target missed") << " |\n";
   md << "\n## What was fitted, on what\n\n";
   for (const auto& s : run.suites) md << "- **" << s.suite << "**: " << s.fitted << "\n";
   md << "\n![predicted against measured](predicted_vs_measured.svg)\n\n## Every case\n\n"

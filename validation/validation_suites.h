@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "validation/leave_one_source_out.h"
+
 namespace suanli::validation {
 
 struct ValidationCase {
@@ -32,6 +34,7 @@ struct ValidationRun {
   std::vector<ValidationCase> cases;
   std::vector<SuiteSummary> suites;
   std::vector<std::string> skipped;  // rows that could not run, and why
+  std::vector<SourceOutSuite> source_out;  // leave-one-source-out errors of ops, training and serving
 };
 
 // `quick`: training rows up to 130 GPUs only (the others take up to a minute each).
