@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
 
@@ -29,17 +28,11 @@ struct Columns {
 };
 
 Columns read_header(const std::string& file) {
-  std::ifstream in(file);
-  if (!in) throw InputError(file, "", "cannot open the measurement table");
   Columns columns;
-  for (std::string line; std::getline(in, line);) {
-    if (line.empty() || line[0] == '#') continue;
-    const auto names = split_csv(line);
-    for (size_t i = 0; i < names.size(); ++i) columns.at[names[i]] = i;
-    columns.count = names.size();
-    return columns;
-  }
-  throw InputError(file, "", "no header line");
+  const auto names = read_csv_header(file, "measurement table");
+  for (size_t i = 0; i < names.size(); ++i) columns.at[names[i]] = i;
+  columns.count = names.size();
+  return columns;
 }
 
 std::string text(const CsvRow& row, size_t column) { return row.cells[column]; }

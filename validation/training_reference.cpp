@@ -26,8 +26,16 @@ bool counts_recompute(const TrainingCase& c) {
 }  // namespace
 
 std::vector<TrainingCase> read_training_cases(const std::string& file) {
+  // The training table's columns, then optionally a layout sweep's, by name.
+  const auto header = read_csv_header(file, "training reference table");
+  const std::vector<std::string> sweep_columns = {"flash_attention", "sweep", "framework"};
+  const bool has_sweep_columns =
+      header.size() == kColumns + sweep_columns.size() && std::equal(sweep_columns.begin(), sweep_columns.end(), header.begin() + kColumns);
+  if (header.size() != kColumns && !has_sweep_columns)
+    throw InputError(file, "header", "expected the " + std::to_string(kColumns) + " columns of training_throughput.csv, then optionally " +
+                                         "flash_attention, sweep, framework; found " + std::to_string(header.size()) + " columns");
   std::vector<TrainingCase> out;
-  for (const auto& row : read_csv_rows(file, kColumns, "training reference table")) {
+  for (const auto& row : read_csv_rows(file, header.size(), "training reference table")) {
     const auto& c = row.cells;
     const std::string where = row.where();
     auto integer = [&](int col, const char* name, long fallback) -> long {
@@ -54,6 +62,12 @@ std::vector<TrainingCase> read_training_cases(const std::string& file) {
     l.zero = l.dp > 1 && !starts_with(t.source, "S1") ? 1 : 0;
     // Megatron-Core's DDP reduces gradient buckets while backward runs; the 2021
     // code's "local" DDP all-reduced the whole gradient buffer after it.
+    if (has_sweep_columns) {
+      const std::string& flash = c[kColumns];
+      if (flash == "true" || flash == "false") l.flash_attention = flash == "true";
+      else if (!flash.empty()) throw InputError(file, where + ", column flash_attention", "expected true, false or empty, got '" + flash + "'");
+      t.sweep = c[kColumns + 1], t.framework = c[kColumns + 2];
+    }
     if (c[kGradReduce] == "after_backward") l.overlap_grad_reduce = false;
     else if (!c[kGradReduce].empty() && c[kGradReduce] != "overlap")
       throw InputError(file, where + ", column grad_reduce", "expected overlap, after_backward or empty, got '" + c[kGradReduce] + "'");

@@ -18,6 +18,8 @@ struct TrainingCase {
   std::string metric;  // iteration_s, mfu or tflops/gpu: what the source printed
   double measured = 0;
   std::string unrunnable;  // why the row cannot be simulated (no micro batch printed, ...)
+  std::string sweep;       // layout sweeps: the rows of one model on one machine, ranked together
+  std::string framework;   // layout sweeps: megatron-lm, nemo, torchtitan, ...
 };
 
 struct TrainingPrediction {
@@ -27,6 +29,8 @@ struct TrainingPrediction {
 };
 
 // Reads the CSV; throws InputError naming the file, line and column on a malformed row.
+// Besides the training table's columns a table may end with flash_attention (true or
+// false: replaces the rule by source), sweep and framework (layout_sweeps.csv).
 std::vector<TrainingCase> read_training_cases(const std::string& file);
 
 // Simulates the case on the cluster preset of its GPU (A100: a100-fat-tree-1024,

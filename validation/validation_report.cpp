@@ -97,6 +97,15 @@ void write_validation_report(const ValidationRun& run, const std::string& dir, c
   for (const auto& s : run.source_out)
     md << "| " << s.suite << " | " << s.rows << " | " << percent(s.median).substr(1) << " | " << percent(s.worst).substr(1) << " | "
        << percent(s.threshold).substr(1) << " | " << (s.met() ? "met" : "target missed") << " |\n";
+  if (!run.rankings.empty()) {
+    md << "\n## Layout ranking\n\nPer sweep (one model on one machine), Spearman's correlation of predicted and measured "
+       << "cost per token and the regret of running the predicted-best layout. Targets: Spearman >= " << kRankingMinSpearman
+       << ", regret <= " << percent(kRankingMaxRegret).substr(1) << ".\n\n"
+       << "| sweep | gpu | framework | layouts | Spearman | regret | predicted best | measured best |\n|---|---|---|---|---|---|---|---|\n";
+    for (const auto& r : run.rankings)
+      md << "| " << r.sweep << " | " << r.gpu << " | " << r.framework << " | " << r.layouts << " | " << number(r.spearman) << " | "
+         << percent(r.regret).substr(1) << " | " << r.predicted_best << " | " << r.measured_best << " |\n";
+  }
   md << "\n## What was fitted, on what\n\n";
   for (const auto& s : run.suites) md << "- **" << s.suite << "**: " << s.fitted << "\n";
   md << "\n![predicted against measured](predicted_vs_measured.svg)\n\n## Every case\n\n"

@@ -87,6 +87,32 @@ void training_suite(ValidationRun& run, const std::string& root, bool quick) {
             "(build/bin/training_error_table --fit --max-gpus 64)");
 }
 
+// Public layout sweeps (several layouts of one model on one machine): each row's
+// error, held out, and per sweep the rank correlation of predicted and measured cost
+// and the regret of the predicted best.
+void layout_suite(ValidationRun& run, const std::string& root, bool quick) {
+  const std::string file = root + "/validation/reference/layout_sweeps.csv";
+  if (!std::filesystem::exists(file)) return;
+  std::vector<LayoutRow> rows;
+  for (const auto& c : read_training_cases(file)) {
+    if (!c.unrunnable.empty()) {
+      run.skipped.push_back("layouts " + c.id + ": " + c.unrunnable);
+      continue;
+    }
+    if (quick && c.gpus > 130) continue;
+    try {
+      const auto p = predict_training_case(c);
+      run.cases.push_back({"layouts", c.id, "test", c.metric, c.measured, p.predicted, p.error});
+      rows.push_back({c, p.predicted});
+    } catch (const std::exception& e) {
+      run.skipped.push_back("layouts " + c.id + ": " + e.what());
+    }
+  }
+  summarise(run, "layouts", 0.10, "nothing: every row is held out; the chips' training calibration as it stands");
+  run.suites.back().gate = false;
+  run.rankings = rank_sweeps(rows);
+}
+
 void serving_suite(ValidationRun& run, const std::string& root) {
   for (const auto& c : read_serving_cases(root + "/validation/reference/serving_latency.csv")) {
     const auto p = predict_serving_case(c);
@@ -161,6 +187,7 @@ ValidationRun run_validation(bool quick, const std::string& source_dir) {
   ops_suite(run, source_dir);
   collectives_suite(run, source_dir);
   training_suite(run, source_dir, quick);
+  layout_suite(run, source_dir, quick);
   serving_suite(run, source_dir);
   own_suites(run, source_dir);
   replay_suite(run, source_dir);

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "validation/layout_ranking.h"
 #include "validation/leave_one_source_out.h"
 
 namespace suanli::validation {
@@ -35,7 +36,11 @@ struct ValidationRun {
   std::vector<SuiteSummary> suites;
   std::vector<std::string> skipped;  // rows that could not run, and why
   std::vector<SourceOutSuite> source_out;  // leave-one-source-out errors of ops, training and serving
+  std::vector<SweepRanking> rankings;      // layout sweeps: does the simulator order layouts as measured?
 };
+
+// What a sweep's ranking must reach (the validate output marks it met or miss).
+constexpr double kRankingMinSpearman = 0.8, kRankingMaxRegret = 0.05;
 
 // `quick`: training rows up to 130 GPUs only (the others take up to a minute each).
 // `source_dir`: the checkout, for validation/reference and tests/data.

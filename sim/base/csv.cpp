@@ -46,6 +46,14 @@ std::vector<CsvRow> read_csv_rows(const std::string& file, size_t columns, const
   return rows;
 }
 
+std::vector<std::string> read_csv_header(const std::string& file, const std::string& what) {
+  std::ifstream in(file);
+  if (!in) throw InputError(file, "", "cannot open the " + what);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty() && line[0] != '#') return split_csv(line);
+  throw InputError(file, "", "no header line in the " + what);
+}
+
 double csv_number(const std::string& file, const CsvRow& row, size_t column, const std::string& name) {
   try {
     return std::stod(row.cells.at(column));

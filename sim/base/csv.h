@@ -21,6 +21,10 @@ struct CsvRow {
 // and line (`what` names the table when it cannot be opened).
 std::vector<CsvRow> read_csv_rows(const std::string& file, size_t columns, const std::string& what);
 
+// The header of such a table: its column names. Throws InputError when the file
+// cannot be opened or has no header line.
+std::vector<std::string> read_csv_header(const std::string& file, const std::string& what);
+
 // Cell `column` (called `name` in messages) as a number; InputError naming the
 // file, line and column otherwise.
 double csv_number(const std::string& file, const CsvRow& row, size_t column, const std::string& name);

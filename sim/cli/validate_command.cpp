@@ -76,6 +76,18 @@ int validate_command(const std::vector<std::string>& argv) {
   for (const auto& s : run.source_out)
     std::printf("%-10s %9zu %8.1f%% %8.1f%% %9.0f%% %7s\n", s.suite.c_str(), s.rows, 100 * s.median, 100 * s.worst, 100 * s.threshold,
                 s.met() ? "met" : "miss");
+  if (!run.rankings.empty()) {
+    std::printf("\nlayout ranking: per sweep, Spearman of predicted and measured cost per token and the regret of the\n"
+                "predicted-best layout (targets: Spearman >= %.1f, regret <= %.0f%%)\n", validation::kRankingMinSpearman,
+                100 * validation::kRankingMaxRegret);
+    std::printf("%-24s %-16s %-12s %7s %9s %7s %6s  %s\n", "sweep", "gpu", "framework", "layouts", "spearman", "regret", "result",
+                "predicted best / measured best");
+    for (const auto& r : run.rankings)
+      std::printf("%-24s %-16s %-12s %7zu %9.2f %6.1f%% %6s  %s / %s\n", r.sweep.c_str(), r.gpu.c_str(), r.framework.c_str(),
+                  r.layouts, r.spearman, 100 * r.regret,
+                  r.spearman >= validation::kRankingMinSpearman && r.regret <= validation::kRankingMaxRegret ? "met" : "miss",
+                  r.predicted_best.c_str(), r.measured_best.c_str());
+  }
   std::printf("\nfitted:\n");
   for (const auto& s : run.suites) std::printf("  %s: %s\n", s.suite.c_str(), s.fitted.c_str());
   if (args.has("report")) {
