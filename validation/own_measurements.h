@@ -1,8 +1,8 @@
 #pragma once
 // The project's own measurements on a GPU (validation/data/<gpu>/, captured by
-// validation/capture/run_all.sh): cuBLASLt GEMMs, HBM and host-copy kernels and
-// PyTorch's memory-bound kernels, each predicted with the chip preset that models
-// that GPU. suite.yaml beside the CSVs names the preset and which rows the preset's
+// validation/capture/run_all.sh): cuBLASLt GEMMs, HBM and host-copy kernels,
+// PyTorch's memory-bound kernels and FlashAttention, each predicted with the chip
+// preset that models that GPU. suite.yaml beside the CSVs names the preset and which rows the preset's
 // calibration was fitted on; the split is by shape family or kernel kind, never by
 // alternate rows, so held-out rows are shapes the fit never saw.
 #include <string>
@@ -11,7 +11,7 @@
 namespace suanli::validation {
 
 struct OwnCase {
-  std::string group;  // "gemm" or "memory": the suite the case belongs to
+  std::string group;  // "gemm", "memory" or "attention": the suite the case belongs to
   std::string family;  // shape family (gemm) or kernel kind (memory), the unit of the split
   std::string id;
   std::string role;  // fit or test

@@ -67,6 +67,20 @@ TEST_CASE("The calibrated H200 preset predicts the held-out GEMM families within
   CHECK(predicted.at("bf16 16x57344x8192 llama-70b.gate_up") > 3 * predicted.at("bf16 16x14336x8192 llama-70b.gate_up"));
 }
 
+TEST_CASE("Every H200 FlashAttention row is predicted, held out, and backward adds to forward", "[own]") {
+  const auto suite = validation::run_own_suite(kH200);
+  std::map<std::string, double> predicted;
+  for (const auto& c : suite.cases)
+    if (c.group == "attention") {
+      CHECK(c.role == "test");
+      predicted[c.id] = c.predicted_s;
+    }
+  CHECK(predicted.size() == 25);
+  CHECK(predicted.at("fwd+bwd b1 h32/8 8192x8192x128") > 3 * predicted.at("fwd b1 h32/8 8192x8192x128"));
+  // Causal prefill at fixed tokens: the score work, and the time, grow with the length.
+  CHECK(predicted.at("fwd b1 h32/8 8192x8192x128") > 4 * predicted.at("fwd b8 h32/8 1024x1024x128"));
+}
+
 TEST_CASE("A malformed own-measurement table is refused with its file, line and column", "[own][errors]") {
   const auto dir = test::scratch_dir() / "own-bad";
   std::filesystem::create_directories(dir);
