@@ -126,33 +126,37 @@ void vector_op_cases(OwnSuite& suite, const std::string& file, const models::Chi
 }
 
 // FlashAttention through PyTorch's SDPA, as the training generator and the serving
-// model emit it: one fused kernel over batch x query heads for the forward pass, and
-// for backward the same kernel over 2.5x the heads (layer_ops.cpp). All held out.
-void attention_cases(OwnSuite& suite, const std::string& file, const models::ChipSpec& chip) {
+// model emit it: the forward kernel over batch x query heads, then for fwd+bwd rows
+// the backward kernel over the same (layer_ops.cpp); a decode step as the serving
+// model's: each key/value head's group of query heads as the rows (iteration_cost.cpp).
+void attention_cases(OwnSuite& suite, const std::string& file, const models::ChipSpec& chip, const std::set<std::string>& fit) {
   const Columns c = read_header(file);
   for (const auto& row : read_csv_rows(file, c.count, "attention measurements")) {
     auto integer = [&](const char* name) { return static_cast<int64_t>(csv_number(file, row, c(file, name), name)); };
     const int64_t batch = integer("batch"), heads = integer("heads"), query = integer("query"), key = integer("key");
-    const int64_t head_dim = integer("head_dim");
+    const int64_t head_dim = integer("head_dim"), kv_heads = integer("kv_heads");
+    if (kv_heads <= 0 || heads % kv_heads != 0)
+      throw InputError(file, row.where() + ", column kv_heads", "expected a divisor of heads (" + std::to_string(heads) + ")");
     const std::string pass = text(row, c(file, "pass")), causal_text = text(row, c(file, "causal"));
     if (pass != "fwd" && pass != "fwd+bwd") throw InputError(file, row.where() + ", column pass", "expected fwd or fwd+bwd, got '" + pass + "'");
     const bool causal = causal_text == "True";
-    auto kernel = [&](int64_t kernel_heads) {
+    const bool decode = query == 1;
+    auto kernel = [&](bool backward) {
       workload::Node node;
       auto& op = node.compute;
       op.kind = workload::ComputeKind::kAttention;
       op.dtype = "bf16";
-      op.m = query, op.n = key, op.k = head_dim, op.batch = kernel_heads, op.causal = causal;
+      op.m = decode ? heads / kv_heads : query, op.n = key, op.k = head_dim;
+      op.batch = batch * (decode ? kv_heads : heads), op.causal = causal, op.backward = backward;
       workload::fill_compute_costs(op);
       return predict(node, chip);
     };
-    const int64_t q_heads = batch * heads;
-    const double predicted = kernel(q_heads) + (pass == "fwd+bwd" ? kernel((q_heads * 5 + 1) / 2) : 0);
-    const std::string family = (query == 1 ? std::string("decode") : pass + (causal ? " causal" : "")) + " d" + std::to_string(head_dim);
+    const double predicted = kernel(false) + (pass == "fwd+bwd" ? kernel(true) : 0);
+    const std::string family = (decode ? std::string("decode") : pass + (causal ? " causal" : "")) + " d" + std::to_string(head_dim);
     suite.cases.push_back({"attention", family,
                            pass + " b" + std::to_string(batch) + " h" + std::to_string(heads) + "/" + text(row, c(file, "kv_heads")) +
                                " " + shape_text(query, key, head_dim),
-                           "test", seconds(file, row, c), predicted});
+                           fit.count(family) ? "fit" : "test", seconds(file, row, c), predicted});
   }
 }
 
@@ -182,12 +186,13 @@ OwnSuite run_own_suite(const std::string& dir) {
   const auto gemm_fit = string_set(fields, "gemm_fit_families");
   const auto memory_fit = string_set(fields, "memory_fit_kinds");
   const auto memory_skip = string_set(fields, "memory_skip_kinds");
+  const auto attention_fit = string_set(fields, "attention_fit_families");
   fields.finish();
   const auto chip = models::load_preset(suite.chip);
   gemm_cases(suite, dir + "/gemm.csv", chip, gemm_fit);
   memory_bench_cases(suite, dir + "/memory.csv", chip, memory_fit, memory_skip);
   vector_op_cases(suite, dir + "/vector_ops.csv", chip, memory_fit);
-  if (std::filesystem::exists(dir + "/attention.csv")) attention_cases(suite, dir + "/attention.csv", chip);
+  if (std::filesystem::exists(dir + "/attention.csv")) attention_cases(suite, dir + "/attention.csv", chip, attention_fit);
   return suite;
 }
 

@@ -155,7 +155,8 @@ void own_suites(ValidationRun& run, const std::string& root) {
     run.suites.back().gate = false;
     summarise(run, prefix + "-memory", 0.03, fitted, 0.10);
     run.suites.back().gate = false;
-    summarise(run, prefix + "-attention", 0.03, "nothing: every FlashAttention row is held out", 0.10);
+    summarise(run, prefix + "-attention", 0.03,
+              own.chip + "'s attention_kernel on suite.yaml's attention_fit_families (" + own.description + ")", 0.10);
     run.suites.back().gate = false;
     // Measured durations: the replay checks the trace's dependencies and host side; the
     // system's chips price nothing, so any preset with one device will do.

@@ -39,6 +39,9 @@ struct ComputeInfo {
   std::string dtype = "bf16";  // fp64, fp32, tf32, fp16, bf16, fp8, int8
   int64_t m = 0, n = 0, k = 0, batch = 1;
   bool causal = false;
+  // Attention only: the backward kernel (gradients of Q, K and V from the output's),
+  // which recomputes the scores and does five matmul-sized products to forward's two.
+  bool backward = false;
   // Whether B is a weight matrix that stays put between uses (what compute-in-memory
   // arrays hold). Unset: a GEMM's B is, a batched GEMM's is not (attention's
   // products of two activations). Generators set it where the kind misleads: a

@@ -30,10 +30,12 @@ void fill_compute_costs(ComputeInfo& op) {
       break;
     case ComputeKind::kAttention: {
       // Fused attention: S = Q K^T and O = P V, each 2*m*n*k FLOPs; causal halves the
-      // score matrix. Q and O are m x k, K and V are n x k.
+      // score matrix. Q and O are m x k, K and V are n x k. The backward kernel
+      // recomputes S and forms dV, dP, dS's dQ and dK: five products, 2.5x the FLOPs;
+      // it reads Q, K, V, O and dO and writes dQ, dK and dV.
       const double fraction = op.causal ? 0.5 : 1.0;
-      flops = 4 * b * m * n * k * fraction;
-      bytes = b * (2 * m * k + 2 * n * k) * e;
+      flops = 4 * b * m * n * k * fraction * (op.backward ? 2.5 : 1);
+      bytes = b * (op.backward ? 4 * m * k + 4 * n * k : 2 * m * k + 2 * n * k) * e;
       break;
     }
     case ComputeKind::kOptimizer:

@@ -1,6 +1,7 @@
 #include "models/chip/chip_loader.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "models/chip/chip_energy.h"
 #include "sim/base/error.h"
@@ -130,6 +131,22 @@ CimSpec cim_spec(YamlFields& top, const std::string& file, const std::string& pa
   return c;
 }
 
+// calibration.attention_kernel: the fused attention kernel measured on the chip.
+AttentionKernelSpec attention_kernel(YamlFields f, const ChipSpec& chip) {
+  AttentionKernelSpec k;
+  k.name = f.required_string("name");
+  if (k.name.empty()) f.fail("name", "expected the kernel's name (flash2, flash3, cudnn, ...)");
+  k.forward_efficiency = fraction(f, "forward_efficiency");
+  k.backward_efficiency = fraction(f, "backward_efficiency");
+  k.forward_row_s = non_negative(f, "forward_row_s");
+  k.backward_row_s = non_negative(f, "backward_row_s");
+  k.overlaps_softmax = f.optional_bool("overlaps_softmax", false);
+  f.finish();
+  if (!(chip.compute.special_function_rate > 0))
+    f.fail("name", "an attention kernel's softmax runs on the special-function units: give compute.special_function_rate");
+  return k;
+}
+
 }  // namespace
 
 std::vector<std::string> preset_dirs() { return preset_search_dirs("SUANLI_PRESET_PATH", SUANLI_PRESET_DIR); }
@@ -157,6 +174,9 @@ ChipSpec parse_chip(const YAML::Node& node, const std::string& file, const std::
   chip.compute.sram_per_core_bytes = positive(compute, "sram_per_core_bytes");
   chip.compute.l2_bytes = non_negative(compute, "l2_bytes");
   chip.compute.l2_bandwidth_Bps = positive(compute, "l2_bandwidth_Bps");
+  chip.compute.special_function_rate = compute.optional_number("special_function_rate", 0);
+  if (!(chip.compute.special_function_rate >= 0 && std::isfinite(chip.compute.special_function_rate)))
+    compute.fail("special_function_rate", "expected special-function results per second (>= 0), or leave it out");
   compute.finish();
 
   YamlFields memory(top.child("memory"), file, join_path(path, "memory"));
@@ -201,6 +221,7 @@ ChipSpec parse_chip(const YAML::Node& node, const std::string& file, const std::
   chip.calibration.collective_core_fraction = cal.optional_number("collective_core_fraction", 0);
   if (!(chip.calibration.collective_core_fraction >= 0 && chip.calibration.collective_core_fraction < 1))
     cal.fail("collective_core_fraction", "expected a fraction in [0, 1)");
+  if (cal.has("attention_kernel")) chip.calibration.attention_kernel = attention_kernel(cal.section("attention_kernel"), chip);
   cal.finish();
 
   chip.sparsity = sparsity_spec(top, file, path);

@@ -16,6 +16,9 @@ struct ComputeSpec {
   double sram_per_core_bytes = 0;
   double l2_bytes = 0;
   double l2_bandwidth_Bps = 0;
+  // exp2, rcp and the other special functions per second (NVIDIA: 16 per clock per
+  // SM); 0: not given. Attention's softmax does one exp per score.
+  double special_function_rate = 0;
 };
 
 struct MemorySpec {
@@ -47,6 +50,20 @@ struct EnergySpec {
   std::map<std::string, double> vector_j_per_flop;
   double hbm_j_per_byte = 0;
   bool derived_from_tdp = false;  // some per-FLOP figures derived from the TDP (chip_energy.h)
+};
+
+// The fused attention kernel the chip's frameworks run (FlashAttention-2 through
+// PyTorch's SDPA, FlashAttention-3 or cuDNN on Hopper), as measured on the chip
+// (models/compute/attention_model.h). Absent (empty name): attention is priced as
+// two GEMMs of the GEMM library.
+struct AttentionKernelSpec {
+  std::string name;                // flash2, flash3, cudnn, ...
+  double forward_efficiency = 0;   // share of the dense matrix peak its forward MMAs reach
+  double backward_efficiency = 0;  // the same for the backward kernel's five products
+  double forward_row_s = 0;        // per query row and head: Q, O and log-sum-exp I/O, pipeline fill, epilogue
+  double backward_row_s = 0;       // per row and head: fp32 dQ accumulation, rowsum(dO * O), dK/dV write-back
+  bool overlaps_softmax = false;   // softmax hidden under the MMAs (FA3's ping-pong), or after them (FA2)
+  bool present() const { return !name.empty(); }
 };
 
 // Parameters of the analytical models that are fitted, not read off a datasheet.
@@ -81,6 +98,7 @@ struct CalibrationSpec {
   // one thread block per channel on its own SM): compute gets the rest for as
   // long as a collective runs.
   double collective_core_fraction = 0;
+  AttentionKernelSpec attention_kernel;
 };
 
 // Compute-in-memory crossbars (models/compute/cim_model.h): weights stay in the

@@ -167,7 +167,7 @@ OpCost gemm_cost(const ChipSpec& chip, const GemmShape& shape) {
   return cost;
 }
 
-OpCost attention_cost(const ChipSpec& chip, const GemmShape& shape, bool causal) {
+OpCost gemm_priced_attention_cost(const ChipSpec& chip, const GemmShape& shape, bool causal) {
   check_shape(shape, "attention");
   const double kept = causal ? 0.5 : 1.0;
   const double score_elements = static_cast<double>(shape.batch) * shape.m * shape.n * kept;

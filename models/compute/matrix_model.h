@@ -31,11 +31,12 @@ double element_bytes(const std::string& dtype);
 // the chip skips zeros; `flops` stays the dense count, the op's useful work.
 OpCost gemm_cost(const ChipSpec& chip, const GemmShape& shape);
 
-// Fused (flash-style) attention: per (batch*head), S = Q K^T and O = P V as two
-// GEMMs on the matrix units, softmax on the vector units in between; Q, K, V and O
-// each cross HBM once. shape: batch = batch*heads, m = query length, n = key length,
-// k = head dim.
-OpCost attention_cost(const ChipSpec& chip, const GemmShape& shape, bool causal);
+// Fused (flash-style) attention priced as GEMMs, for chips whose preset has no
+// measured attention kernel (models/compute/attention_model.h): per (batch*head),
+// S = Q K^T and O = P V as two GEMMs on the matrix units at the GEMM library's
+// efficiency, softmax on the vector units in between; Q, K, V and O each cross HBM
+// once. shape: batch = batch*heads, m = query length, n = key length, k = head dim.
+OpCost gemm_priced_attention_cost(const ChipSpec& chip, const GemmShape& shape, bool causal);
 
 // Achieved fraction of the dense matrix peak for a dtype (calibration).
 double matrix_efficiency(const ChipSpec& chip, const std::string& dtype);

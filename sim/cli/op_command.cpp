@@ -41,6 +41,7 @@ int op_command(const std::vector<std::string>& argv) {
              {"shape", "DIMS", "comma-separated dimensions, as above"},
              {"dtype", "DTYPE", "fp64, fp32, tf32, fp16, bf16 (default), fp8, int8"},
              {"causal", "", "attention: causal mask (half the scores)"},
+             {"backward", "", "attention: the backward kernel (gradients of Q, K and V)"},
              {"weights", "PATTERN", "gemm: sparse weights, N:M (e.g. 2:4), unstructured or block"},
              {"weight-density", "X", "gemm: share of non-zero weights (unstructured, block)"},
              {"block", "N", "gemm: block edge for --weights block"},
@@ -59,6 +60,7 @@ int op_command(const std::vector<std::string>& argv) {
   if (args.has("shape")) entry["shape"] = shape_list(args.get("shape"));
   if (args.has("dtype")) entry["dtype"] = args.get("dtype");
   if (args.flag("causal")) entry["causal"] = true;
+  if (args.flag("backward")) entry["backward"] = true;
   for (const char* key : {"bytes", "src", "dst"})
     if (args.has(key)) entry[key] = args.get(key);
   for (const char* key : {"weights", "weight-density", "block", "activation-density"})

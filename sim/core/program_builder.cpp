@@ -8,6 +8,7 @@
 
 #include "models/chip/chip_energy.h"
 #include "models/compute/cim_model.h"
+#include "models/compute/attention_model.h"
 #include "models/compute/matrix_model.h"
 #include "models/compute/vector_model.h"
 #include "sim/base/error.h"
@@ -80,13 +81,13 @@ std::string collective_key(const Node& node, int rank, const std::string& group_
 
 // Transformer graphs repeat the same few shapes thousands of times; the cost of a
 // node depends only on these fields and the chip, so it is computed once per shape.
-using CostKey = std::tuple<int, int, std::string, int64_t, int64_t, int64_t, int64_t, bool, double, double, int, int, double,
+using CostKey = std::tuple<int, int, std::string, int64_t, int64_t, int64_t, int64_t, bool, bool, double, double, int, int, double,
                            std::tuple<double, double, int, int, int, int>>;
 
 CostKey cost_key(const Node& n) {
   const auto& c = n.compute;
   const auto& s = c.sparsity;
-  return {static_cast<int>(n.type), static_cast<int>(c.kind), c.dtype, c.m, c.n, c.k, c.batch, c.causal, c.flops, c.bytes,
+  return {static_cast<int>(n.type), static_cast<int>(c.kind), c.dtype, c.m, c.n, c.k, c.batch, c.causal, c.backward, c.flops, c.bytes,
           static_cast<int>(n.memory.src), static_cast<int>(n.memory.dst), n.memory.bytes,
           {s.weight_density, s.activation_density, static_cast<int>(s.pattern), s.n, s.m, s.block}};
 }
@@ -177,7 +178,7 @@ models::OpCost node_cost(const Node& node, const models::ChipSpec& chip, bool ci
       }
       break;  // only FLOPs and bytes known: treat as a roofline op below
     case ComputeKind::kAttention:
-      if (c.m > 0 && c.n > 0 && c.k > 0) return models::attention_cost(chip, {c.m, c.n, c.k, c.batch, c.dtype}, c.causal);
+      if (c.m > 0 && c.n > 0 && c.k > 0) return models::attention_cost(chip, {c.m, c.n, c.k, c.batch, c.dtype, c.causal, c.backward});
       break;
     default:
       return models::vector_cost(chip, {c.flops, c.bytes, c.dtype});

@@ -3,6 +3,7 @@
 
 #include <limits>
 
+#include "models/compute/attention_model.h"
 #include "models/compute/matrix_model.h"
 #include "models/compute/vector_model.h"
 #include "models/memory/bandwidth_share.h"
@@ -141,11 +142,11 @@ TEST_CASE("decode attention streams the KV cache instead of padding query rows t
   // dimensions in bf16: 4.3 GB of keys and values.
   const auto chip = models::load_preset("a100-sxm4-80gb");
   const double hbm = chip.memory.achievable_hbm_Bps();
-  const auto decode = models::attention_cost(chip, {1, 4096, 128, 64 * 32, "bf16"}, false);
+  const auto decode = models::attention_cost(chip, {1, 4096, 128, 64 * 32, "bf16"});
   const double kv_bytes = 2.0 * 64 * 32 * 4096 * 128 * 2;
   CHECK(decode.time_alone(hbm) == Approx(kv_bytes / hbm).epsilon(0.05));
   // Eight query rows per key/value head (grouped-query attention): an eighth of the
   // bytes, still memory-bound.
-  const auto grouped = models::attention_cost(chip, {8, 4096, 128, 64 * 4, "bf16"}, false);
+  const auto grouped = models::attention_cost(chip, {8, 4096, 128, 64 * 4, "bf16"});
   CHECK(grouped.time_alone(hbm) == Approx(kv_bytes / 8 / hbm).epsilon(0.05));
 }

@@ -67,12 +67,14 @@ TEST_CASE("The calibrated H200 preset predicts the held-out GEMM families within
   CHECK(predicted.at("bf16 16x57344x8192 llama-70b.gate_up") > 3 * predicted.at("bf16 16x14336x8192 llama-70b.gate_up"));
 }
 
-TEST_CASE("Every H200 FlashAttention row is predicted, held out, and backward adds to forward", "[own]") {
+TEST_CASE("H200 FlashAttention: fitted on head dim 128 prefill, within 25% on the held-out head dim 64", "[own]") {
   const auto suite = validation::run_own_suite(kH200);
   std::map<std::string, double> predicted;
   for (const auto& c : suite.cases)
     if (c.group == "attention") {
-      CHECK(c.role == "test");
+      INFO(c.id);
+      CHECK(c.role == (c.family.find("causal d128") != std::string::npos ? "fit" : "test"));
+      if (c.family.find("d64") != std::string::npos) CHECK(std::fabs(c.error()) < 0.25);  // 3-20% when fitted (2026-12-04)
       predicted[c.id] = c.predicted_s;
     }
   CHECK(predicted.size() == 25);

@@ -72,6 +72,7 @@ Node node_from_proto(const proto::Node& in, const std::string& file, const std::
       node.compute.k = c.k();
       node.compute.batch = c.batch() > 0 ? c.batch() : 1;
       node.compute.causal = c.causal();
+      node.compute.backward = c.backward();
       for (const auto& s : c.input_shapes()) node.compute.input_shapes.emplace_back(s.dims().begin(), s.dims().end());
       for (const auto& s : c.output_shapes()) node.compute.output_shapes.emplace_back(s.dims().begin(), s.dims().end());
       node.compute.flops = c.flops();
@@ -133,6 +134,7 @@ void node_to_proto(const Node& node, proto::Node& out) {
       c->set_k(node.compute.k);
       c->set_batch(node.compute.batch);
       c->set_causal(node.compute.causal);
+      c->set_backward(node.compute.backward);
       for (const auto& dims : node.compute.input_shapes) *c->add_input_shapes()->mutable_dims() = {dims.begin(), dims.end()};
       for (const auto& dims : node.compute.output_shapes) *c->add_output_shapes()->mutable_dims() = {dims.begin(), dims.end()};
       c->set_flops(node.compute.flops);

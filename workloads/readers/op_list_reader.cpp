@@ -63,6 +63,9 @@ Node read_op_entry(const YAML::Node& entry, const std::string& file, const std::
     if (!is_known_dtype(node.compute.dtype))
       fields.fail("dtype", "unknown dtype '" + node.compute.dtype + "'; expected one of " + kKnownDtypes);
     node.compute.causal = fields.optional_bool("causal", false);
+    node.compute.backward = fields.optional_bool("backward", false);
+    if (node.compute.backward && node.compute.kind != ComputeKind::kAttention)
+      fields.fail("backward", "only an attention op has a backward kernel of its own; write a GEMM's backward as its GEMMs");
     read_shape(fields, node.compute);
     node.compute.flops = fields.optional_number("flops", 0);
     node.compute.bytes = fields.optional_bytes("bytes", 0);

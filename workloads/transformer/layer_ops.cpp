@@ -41,9 +41,7 @@ void core_attention_backward(RankWriter& w, const Context& c, int layer) {
   const auto& m = c.m;
   const long long heads = c.l.micro_batch * m.heads / c.l.tp, s = c.seq, d = m.head_dim;
   if (c.l.flash_attention) {
-    // FlashAttention's backward does five matmul-sized products where its forward
-    // does two: priced as the forward kernel over 2.5x the heads.
-    w.compute(layer_name('b', layer, "attn"), ComputeKind::kAttention, s, s, d, (heads * 5 + 1) / 2, true);
+    w.attention_backward(layer_name('b', layer, "attn"), s, d, heads);
     return;
   }
   // Selective recomputation reruns the core attention from Q, K and V first.

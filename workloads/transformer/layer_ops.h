@@ -53,6 +53,15 @@ class RankWriter {
                    bool causal = false, std::vector<uint64_t> extra_deps = {}) {
     return add_compute(std::move(name), kind, dtype_, m, n, k, batch, causal, std::move(extra_deps), 0);
   }
+  // FlashAttention's backward kernel over `heads` (batch x heads) sequences.
+  uint64_t attention_backward(std::string name, long long seq, long long head_dim, long long heads) {
+    const uint64_t id = add_compute(std::move(name), ComputeKind::kAttention, dtype_, seq, seq, head_dim, heads, true, {}, 0);
+    auto& op = g_.nodes.back().compute;
+    op.backward = true;
+    op.flops = op.bytes = 0;
+    fill_compute_costs(op);
+    return id;
+  }
   // A memory-bound op over rows x cols elements that moves `tensors` full tensors
   // (reads plus writes) and `masks` one-byte dropout masks: a residual add reads two
   // tensors and writes one; a backward reads the gradient and the saved input.
