@@ -273,6 +273,12 @@ ChipSpec load_chip(const YAML::Node& node, const std::string& file, const std::s
   YAML::Node overrides = YAML::Clone(node);
   overrides.remove("preset");
   merge_optional_sections(merged, overrides, {"sparsity", "energy", "cim"}, file, path);
+  // Optional fields a preset may leave out, which an override may then add.
+  for (const auto& [section, key] : {std::pair<const char*, const char*>{"calibration", "attention_kernel"}, {"compute", "special_function_rate"}})
+    if (overrides[section] && overrides[section].IsMap() && overrides[section][key] && merged[section] && !merged[section][key]) {
+      merged[section][key] = YAML::Clone(overrides[section][key]);
+      overrides[section].remove(key);
+    }
   merge_overrides(merged, overrides, file, path, "chip");
   ChipSpec chip = parse_chip(merged, file, path);
   chip.source_file = preset_path;

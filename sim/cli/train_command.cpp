@@ -1,4 +1,5 @@
 // `suanli train`: one training iteration from Megatron-LM's options.
+#include <algorithm>
 #include <filesystem>
 #include <cstdio>
 #include <iostream>
@@ -35,6 +36,21 @@ void print_text(const sim::TrainingReport& r, const workload::ModelSpec& m, cons
               units::format_seconds(b.compute_s).c_str(), units::format_seconds(b.optimizer_s).c_str(),
               units::format_seconds(b.idle_s).c_str());
   for (const auto& [kind, s] : b.exposed_comm_s) std::printf("           exposed %s communication %s\n", kind.c_str(), units::format_seconds(s).c_str());
+  if (!b.busy_by_kind_s.empty()) {
+    // Largest first: what the compute time is made of beyond GEMMs.
+    std::vector<std::pair<double, std::string>> kinds;
+    double busy = 0;
+    for (const auto& [kind, s] : b.busy_by_kind_s) kinds.push_back({s, kind}), busy += s;
+    std::sort(kinds.rbegin(), kinds.rend());
+    std::string line;
+    for (const auto& [s, kind] : kinds) {
+      char part[96];
+      std::snprintf(part, sizeof part, "%s%s %s (%.0f%%)", line.empty() ? "" : ", ", kind.c_str(), units::format_seconds(s).c_str(),
+                    100 * s / busy);
+      line += part;
+    }
+    std::printf("busy by op kind  %s\n", line.c_str());
+  }
   const auto& mem = r.memory;
   std::printf("memory     peak %s per device (simulated); model: weights %s, gradients %s, optimizer %s, activations %s\n",
               units::format_bytes(r.memory_peak_bytes_per_device).c_str(), units::format_bytes(mem.weights).c_str(),

@@ -24,6 +24,12 @@ Category category_of(const workload::Node& node, uint8_t engine) {
   return kOther;
 }
 
+// A compute op's kind for the busy-time split; batched GEMMs count as GEMMs.
+std::string busy_kind(const workload::Node& node) {
+  const auto kind = node.compute.kind;
+  return kind == workload::ComputeKind::kBatchedGemm ? "gemm" : workload::to_string(kind);
+}
+
 }  // namespace
 
 TimeBreakdown time_breakdown(const workload::Workload& workload, const RunResult& result, int device) {
@@ -34,14 +40,19 @@ TimeBreakdown time_breakdown(const workload::Workload& workload, const RunResult
     bool operator<(const Edge& o) const { return t < o.t; }
   };
   std::vector<Edge> edges;
+  std::map<std::string, double> busy;
   for (const auto& op : result.ops) {
     if (op.device != device || op.end_s <= op.start_s || op.engine == kHostEngine) continue;  // device time only
-    const int c = category_of(workload.graphs[device].nodes[op.op], op.engine);
+    const auto& node = workload.graphs[device].nodes[op.op];
+    const int c = category_of(node, op.engine);
     edges.push_back({op.start_s, c, +1});
     edges.push_back({op.end_s, c, -1});
+    if (node.type == workload::NodeType::kCompute) busy[busy_kind(node)] += op.end_s - op.start_s;
+    if (node.type == workload::NodeType::kMemory) busy["copy"] += op.end_s - op.start_s;
   }
   std::sort(edges.begin(), edges.end());
   TimeBreakdown out;
+  out.busy_by_kind_s = std::move(busy);
   int active[kCategories] = {};
   double at = 0;
   auto account = [&](double until) {

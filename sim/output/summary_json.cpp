@@ -60,6 +60,9 @@ void write_training_fields(const sim::TrainingReport& r, JsonWriter& json) {
   json.end_object();
   json.field("bubble_s", r.breakdown.idle_s);
   json.field("optimizer_s", r.breakdown.optimizer_s);
+  json.key("busy_by_kind_s").begin_object();
+  for (const auto& [kind, s] : r.breakdown.busy_by_kind_s) json.field(kind, s);
+  json.end_object();
   json.end_object();
   json.field("memory_peak_bytes_per_device", r.memory_peak_bytes_per_device);
   write_energy_fields(r.energy, r.tokens, json);

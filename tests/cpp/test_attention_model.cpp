@@ -104,3 +104,14 @@ TEST_CASE("an op list's attention may be the backward kernel; no other op may", 
                                             "workload.ops[1]"),
                     Catch::Contains("ops.yaml") && Catch::Contains("backward") && Catch::Contains("attention"));
 }
+
+TEST_CASE("a run config may give a chip the attention kernel its preset leaves out", "[models][attention]") {
+  const auto chip = models::load_chip(YAML::Load("{preset: h100-sxm5-80gb, calibration: {attention_kernel: {name: flash2, "
+                                                 "forward_efficiency: 0.48, backward_efficiency: 0.37, forward_row_s: 3.4e-10, "
+                                                 "backward_row_s: 2.3e-9}}}"),
+                                      "run.yaml", "system.chip");
+  CHECK(chip.calibration.attention_kernel.name == "flash2");
+  CHECK(chip.calibration.matrix_efficiency == models::load_preset("h100-sxm5-80gb").calibration.matrix_efficiency);
+  CHECK_THROWS_WITH(models::load_chip(YAML::Load("{preset: h100-sxm5-80gb, calibration: {attention_kernal: {}}}"), "run.yaml", "system.chip"),
+                    Catch::Contains("attention_kernal"));
+}

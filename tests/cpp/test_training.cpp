@@ -112,6 +112,23 @@ TEST_CASE("1F1B leaves the bubble (p-1)/(m+p-1) on the first stage", "[training]
   }
 }
 
+TEST_CASE("The busy time by op kind adds up to the compute and moves with what the layout changes", "[training]") {
+  const ModelSpec m = small_gpt();
+  ParallelLayout unfused = layout(1, 1, 1, 4), fused = unfused;
+  fused.flash_attention = true;
+  const auto a = sim::run_training(m, unfused, one_node(1), "test");
+  const auto b = sim::run_training(m, fused, one_node(1), "test");
+  double busy = 0;
+  for (const auto& [kind, s] : a.breakdown.busy_by_kind_s) busy += s;
+  // One device, one stream of work: every busy second is compute or optimizer time.
+  CHECK(busy >= 0.99 * (a.breakdown.compute_s + a.breakdown.optimizer_s));
+  CHECK(a.breakdown.busy_by_kind_s.at("gemm") > a.breakdown.busy_by_kind_s.at("norm"));
+  // Megatron's unfused attention runs a softmax over every score; FlashAttention does not.
+  CHECK(a.breakdown.busy_by_kind_s.at("softmax") > 2 * b.breakdown.busy_by_kind_s.at("softmax"));
+  CHECK(b.breakdown.busy_by_kind_s.count("attention"));
+  CHECK_FALSE(a.breakdown.busy_by_kind_s.count("attention"));
+}
+
 TEST_CASE("Interleaving model chunks shrinks the bubble", "[training][pipeline]") {
   const ModelSpec m = small_gpt();
   ParallelLayout plain = layout(1, 4, 1, 8), interleaved = plain;
