@@ -61,7 +61,7 @@ int validate_command(const std::vector<std::string>& argv) {
     passed &= s.passed || !s.gate;
   }
   std::printf("\nleave one source out: each source's rows predicted with the calibration refitted on the other\n"
-              "sources' rows (targets: reported, they do not change the exit status)\n");
+              "sources' rows; training rows of up to 130 GPUs (targets: reported, they do not change the exit status)\n");
   std::printf("%-10s %-16s %-8s %5s %9s %9s  %s\n", "suite", "chip", "left out", "rows", "median", "worst", "calibration without it");
   for (const auto& s : run.source_out)
     for (const auto& f : s.folds) {
