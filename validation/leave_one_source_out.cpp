@@ -25,15 +25,29 @@ std::string joined(const std::set<std::string>& names) {
   return text;
 }
 
-// What a fold fits on: the other sources' rows of the same chip, else of every chip.
+// The calibration procedure's own choice of rows, run without the left-out source: the
+// rows a table marks for fitting, where the other sources have any, else all of theirs.
+template <class Row>
+std::vector<Row> fit_rows_of(const std::vector<Row>& rows, const std::function<bool(const Row&)>& marked_fit, bool* marked = nullptr) {
+  std::vector<Row> out;
+  for (const auto& r : rows)
+    if (marked_fit(r)) out.push_back(r);
+  if (marked) *marked = !out.empty();
+  return out.empty() ? rows : out;
+}
+
+// What a fold fits on: the other sources' rows of the same chip, else of every chip,
+// narrowed to those marked for fitting where there are any.
 template <class Row>
 struct Training {
   std::vector<Row> rows;
   bool same_chip = true;
+  bool marked = false;  // the rows are the other sources' marked fit rows
   std::string describe(const std::function<std::string(const Row&)>& source_of) const {
     std::set<std::string> sources;
     for (const auto& r : rows) sources.insert(source_of(r));
-    return (same_chip ? "fitted on " : "no other source on this chip: fitted on other chips' ") + joined(sources);
+    return std::string(same_chip ? "fitted on " : "no other source on this chip, so fitted on other chips: ") +
+           (marked ? "the fit rows of " : "every row of ") + joined(sources);
   }
 };
 
@@ -41,7 +55,7 @@ struct Training {
 template <class Row>
 SourceOutSuite by_source(const std::string& suite, const std::string& parameters, const std::vector<Row>& rows,
                          const std::function<std::string(const Row&)>& chip_of,
-                         const std::function<std::string(const Row&)>& source_of,
+                         const std::function<std::string(const Row&)>& source_of, const std::function<bool(const Row&)>& marked_fit,
                          const std::function<SourceFold(const std::vector<Row>&, const Training<Row>&)>& fold) {
   std::map<std::pair<std::string, std::string>, std::vector<Row>> groups;
   for (const auto& r : rows) groups[{chip_of(r), source_of(r)}].push_back(r);
@@ -59,6 +73,7 @@ SourceOutSuite by_source(const std::string& suite, const std::string& parameters
         if (source_of(r) != source) training.rows.push_back(r);
     }
     if (training.rows.empty()) continue;  // a table of one source has nothing to fit on
+    training.rows = fit_rows_of(training.rows, marked_fit, &training.marked);
     SourceFold f = fold(left_out, training);
     f.chip = chip, f.source = source;
     for (double e : f.errors) all.push_back(std::fabs(e));
@@ -111,7 +126,7 @@ SourceOutSuite gemm_source_out(const std::vector<GemmMeasurement>& rows) {
   };
   return by_source<Row>(
       "ops", "matrix_efficiency of the chip (zero median error on the training rows)", rows, [](const Row& r) { return r.gpu; },
-      [](const Row& r) { return primary_source(r.source); },
+      [](const Row& r) { return primary_source(r.source); }, [](const Row& r) { return r.role == "fit"; },
       [&](const std::vector<Row>& left_out, const Training<Row>& training) {
         const double efficiency = fit_by_bisection(
             [&](double x) { return median_error<Row>(training.rows, [&](const Row& r) { return time_error(r, x); }); }, 0.3, 1.0);
@@ -128,6 +143,7 @@ SourceOutSuite training_source_out(const std::vector<TrainingCase>& rows) {
   return by_source<Row>(
       "training", "sustained_compute_fraction of the chip (zero median error on the training rows)", rows,
       [](const Row& r) { return r.gpu; }, [](const Row& r) { return primary_source(r.source); },
+      [](const Row& r) { return r.role == "fit" && r.gpus <= 64; },
       [](const std::vector<Row>& left_out, const Training<Row>& training) {
         // A training row's time is its compute, which goes as 1 / fraction, plus what
         // does not (exposed communication, bubbles): error = a + b / fraction. Two
@@ -159,20 +175,24 @@ SourceOutSuite serving_source_out(const std::vector<ServingCase>& rows) {
     return fit_by_false_position(
         [&](double x) { return median_error<Row>(fit_rows, [&](const Row& c) { return error(c, gap_s, x); }); }, 0.3, 1.0, 0.002);
   };
+  auto fit_compute = [](const Row& r) { return r.role == "fit_compute"; };
   return by_source<Row>(
       "serving", "the eager kernel gap and each chip's serving_compute_fraction (zero median error on the training rows)", rows,
-      [](const Row& r) { return r.gpu; }, [](const Row& r) { return primary_source(r.source); },
+      [](const Row& r) { return r.gpu; }, [](const Row& r) { return primary_source(r.source); }, fit_compute,
       [&](const std::vector<Row>& left_out, const Training<Row>& training) {
-        // Every other source's rows, by GPU; the gap, one number for every GPU, on
-        // their eager first-token latencies.
+        // Every other source's rows, by GPU (their fit_compute rows where they have
+        // any); the gap, one number for every GPU, on their fit_gap rows, else on their
+        // eager first-token latencies.
         const std::string source = primary_source(left_out.front().source), chip = left_out.front().gpu;
         std::map<std::string, std::vector<Row>> others;
-        std::vector<Row> gap_rows;
+        std::vector<Row> eager_ttft;
         for (const auto& r : rows) {
           if (primary_source(r.source) == source) continue;
           others[r.gpu].push_back(r);
-          if (!r.cuda_graphs && r.metric == "ttft_s") gap_rows.push_back(r);
+          if (!r.cuda_graphs && r.metric == "ttft_s") eager_ttft.push_back(r);
         }
+        for (auto& [gpu, gpu_rows] : others) gpu_rows = fit_rows_of<Row>(gpu_rows, fit_compute);
+        const auto gap_rows = fit_rows_of<Row>(eager_ttft, [](const Row& r) { return r.role == "fit_gap"; });
         double gap_s = preset(chip).calibration.launch_overhead_s;
         std::map<std::string, double> fraction;
         // The gap moves short prompts most and the fractions long ones: a few rounds,
@@ -188,7 +208,7 @@ SourceOutSuite serving_source_out(const std::vector<ServingCase>& rows) {
         SourceFold f;
         f.calibration = "kernel gap " + fixed(gap_s * 1e6, "%.2f") + " us (" +
                         (gap_rows.empty() ? std::string("no other source has eager first-token latencies: the chip's launch overhead")
-                                          : "on " + std::to_string(gap_rows.size()) + " eager first-token latencies") +
+                                          : "on " + std::to_string(gap_rows.size()) + " first-token latencies") +
                         "), serving_compute_fraction " + fixed(chip_fraction, "%.3f") + ", " +
                         training.describe([](const Row& r) { return primary_source(r.source); });
         for (const auto& c : left_out) f.errors.push_back(error(c, gap_s, chip_fraction));

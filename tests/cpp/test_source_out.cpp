@@ -58,13 +58,28 @@ TEST_CASE("a source left out is predicted with the calibration of the other sour
   // B ("B;A" is B's row), fitted on A and C, is 1.5x slower than they predict: the
   // simulator is about a third too fast in time (less where fixed costs dilute it).
   for (double e : fold(suite, "a100-sxm4-80gb", "B").errors) CHECK(e == Approx(0.6 / 0.9 - 1).margin(0.02));
-  CHECK(fold(suite, "a100-sxm4-80gb", "B").calibration.find("fitted on A, C") != std::string::npos);
+  CHECK(fold(suite, "a100-sxm4-80gb", "B").calibration.find("fitted on the fit rows of A, C") != std::string::npos);
   // D is the only H100 source: its calibration comes from the A100 sources (0.9), so
   // the prediction is faster than D's 0.7, by up to 0.7 / 0.9.
   const auto& d = fold(suite, "h100-sxm5-80gb", "D");
   CHECK(d.calibration.find("no other source on this chip") != std::string::npos);
   for (double e : d.errors) CHECK((e < -0.15 && e >= 0.7 / 0.9 - 1 - 0.005));
   CHECK(suite.worst == Approx(1 - 0.6 / 0.9).margin(0.02));
+}
+
+TEST_CASE("a fold fits on the other sources' marked fit rows where they have any", "[validation][source-out]") {
+  // A and C agree (0.9) but only C's rows are marked fit; B's marked rows ran at 0.6.
+  auto a = measured_at("a100-sxm4-80gb", "A", 0.9, 3), b = measured_at("a100-sxm4-80gb", "B", 0.6, 3),
+       c = measured_at("a100-sxm4-80gb", "C", 0.9, 1);
+  for (auto& r : a) r.role = "test";
+  std::vector<validation::GemmMeasurement> rows = a;
+  rows.insert(rows.end(), b.begin(), b.end());
+  rows.insert(rows.end(), c.begin(), c.end());
+  const auto suite = validation::gemm_source_out(rows);
+  // A's calibration comes from B's and C's marked rows (median between 0.6 and 0.9 setups);
+  // C's from B's marked rows alone, not from A's held-out ones: C is predicted 1.5x slow.
+  CHECK(fold(suite, "a100-sxm4-80gb", "C").calibration.find("the fit rows of B") != std::string::npos);
+  for (double e : fold(suite, "a100-sxm4-80gb", "C").errors) CHECK(e == Approx(0.9 / 0.6 - 1).margin(0.05));
 }
 
 TEST_CASE("false position finds where an error of the form a + b / x crosses zero", "[validation]") {
