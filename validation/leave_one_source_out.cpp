@@ -61,6 +61,15 @@ SourceOutSuite by_source(const std::string& suite, const std::string& parameters
   for (const auto& r : rows) groups[{chip_of(r), source_of(r)}].push_back(r);
   SourceOutSuite out;
   out.suite = suite, out.parameters = parameters;
+  // Median and worst of the |errors|, written to `median` and `worst`.
+  auto summarise = [](const std::vector<double>& errors, double& median, double& worst) {
+    std::vector<double> sorted;
+    for (double e : errors) sorted.push_back(std::fabs(e));
+    if (sorted.empty()) return;
+    std::sort(sorted.begin(), sorted.end());
+    median = (sorted[(sorted.size() - 1) / 2] + sorted[sorted.size() / 2]) / 2;
+    worst = sorted.back();
+  };
   std::vector<double> all;
   for (const auto& [key, left_out] : groups) {
     const auto& [chip, source] = key;
@@ -76,15 +85,12 @@ SourceOutSuite by_source(const std::string& suite, const std::string& parameters
     training.rows = fit_rows_of(training.rows, marked_fit, &training.marked);
     SourceFold f = fold(left_out, training);
     f.chip = chip, f.source = source;
-    for (double e : f.errors) all.push_back(std::fabs(e));
+    summarise(f.errors, f.median, f.worst);
+    all.insert(all.end(), f.errors.begin(), f.errors.end());
     out.folds.push_back(std::move(f));
   }
   out.rows = all.size();
-  if (!all.empty()) {
-    std::sort(all.begin(), all.end());
-    out.median = (all[(all.size() - 1) / 2] + all[all.size() / 2]) / 2;
-    out.worst = all.back();
-  }
+  summarise(all, out.median, out.worst);
   return out;
 }
 

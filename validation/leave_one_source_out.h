@@ -18,6 +18,7 @@ struct SourceFold {
   std::string chip, source;    // the source left out, and the chip of its rows
   std::string calibration;     // what was refitted without it, on which rows
   std::vector<double> errors;  // its rows' time errors (negative: the simulator is faster)
+  double median = 0, worst = 0;  // of their |error|
 };
 
 struct SourceOutSuite {
