@@ -23,6 +23,30 @@ bool counts_recompute(const TrainingCase& c) {
   return starts_with(c.source, "S1") && c.layout.recompute == workload::Recompute::kFull;
 }
 
+// A torchtitan row's framework column: "torchtitan", then "+compile" (torch.compile),
+// "+float8" (torchao Float8Linear) and "+fp8-all-gather" as the run enabled them.
+// Other frameworks' names are kept as labels.
+void read_framework(const std::string& file, const std::string& where, TrainingCase& t) {
+  if (!starts_with(t.framework, "torchtitan")) {
+    if (t.layout.recompute == workload::Recompute::kOpPolicy)
+      throw InputError(file, where + ", column recompute", "op is torchtitan's policy; this row's framework is '" + t.framework + "'");
+    return;
+  }
+  auto& l = t.layout;
+  l.framework = workload::Framework::kTorchtitan;
+  l.zero = 3, l.flash_attention = true, l.sequence_parallel = l.tp > 1, l.fp8_recipe = workload::Fp8Recipe::kTensorwise;
+  std::string rest = t.framework.substr(std::string("torchtitan").size());
+  while (!rest.empty()) {
+    const size_t next = rest.find('+', 1);
+    const std::string part = rest.substr(0, next);
+    if (part == "+compile") l.compiled = true;
+    else if (part == "+float8") t.fp8 = true;
+    else if (part == "+fp8-all-gather") l.fp8_all_gather = true;
+    else throw InputError(file, where + ", column framework", "expected torchtitan[+compile][+float8][+fp8-all-gather], got '" + t.framework + "'");
+    rest = next == std::string::npos ? "" : rest.substr(next);
+  }
+}
+
 }  // namespace
 
 std::vector<TrainingCase> read_training_cases(const std::string& file) {
@@ -54,6 +78,7 @@ std::vector<TrainingCase> read_training_cases(const std::string& file) {
     l.sequence_parallel = c[kSp] == "true";
     l.recompute = c[kRecompute] == "full"        ? workload::Recompute::kFull
                   : c[kRecompute] == "selective" ? workload::Recompute::kSelective
+                  : c[kRecompute] == "op"        ? workload::Recompute::kOpPolicy
                                                  : workload::Recompute::kNone;
     // The 2021-22 Megatron runs predate FlashAttention; later Megatron/NeMo runs use
     // it and shard optimizer states over data parallelism.
@@ -67,6 +92,7 @@ std::vector<TrainingCase> read_training_cases(const std::string& file) {
       if (flash == "true" || flash == "false") l.flash_attention = flash == "true";
       else if (!flash.empty()) throw InputError(file, where + ", column flash_attention", "expected true, false or empty, got '" + flash + "'");
       t.sweep = c[kColumns + 1], t.framework = c[kColumns + 2];
+      read_framework(file, where, t);
     }
     if (c[kGradReduce] == "after_backward") l.overlap_grad_reduce = false;
     else if (!c[kGradReduce].empty() && c[kGradReduce] != "overlap")
@@ -86,6 +112,7 @@ TrainingPrediction predict_training_case(const TrainingCase& c, double compute_f
   if (c.fp8) model.dtype = "fp8";
   YAML::Node node;
   node["preset"] = c.gpu == "a100-sxm4-80gb" ? "a100-fat-tree-1024" : "h100-rail-16k";
+  if (c.gpu != "a100-sxm4-80gb" && c.gpu != "h100-sxm5-80gb") node["chip"] = c.gpu;  // other H100-class chips in the same fabric
   node["nodes"] = std::max(1L, c.gpus / 8);
   auto system = config::load_system(node, c.id, "gpu", 0);
   if (compute_fraction > 0)

@@ -87,6 +87,22 @@ void training_suite(ValidationRun& run, const std::string& root, bool quick) {
             "(build/bin/training_error_table --fit --max-gpus 64)");
 }
 
+// Other frameworks' published runs (torchtitan's FSDP2, torch.compile, float8), each
+// modelled as that framework runs it; all held out.
+void framework_suite(ValidationRun& run, const std::string& root, bool quick) {
+  for (const auto& c : read_training_cases(root + "/validation/reference/framework_runs.csv")) {
+    if (quick && c.gpus > 130) continue;
+    try {
+      const auto p = predict_training_case(c);
+      run.cases.push_back({"frameworks", c.id, "test", c.metric, c.measured, p.predicted, p.error});
+    } catch (const std::exception& e) {
+      run.skipped.push_back("frameworks " + c.id + ": " + e.what());
+    }
+  }
+  summarise(run, "frameworks", 0.10, "nothing: every row is held out; the chips' training calibration as it stands");
+  run.suites.back().gate = false;
+}
+
 // Public layout sweeps (several layouts of one model on one machine): each row's
 // error, held out, and per sweep the rank correlation of predicted and measured cost
 // and the regret of the predicted best.
@@ -195,6 +211,7 @@ ValidationRun run_validation(bool quick, const std::string& source_dir) {
   collectives_suite(run, source_dir);
   training_suite(run, source_dir, quick);
   layout_suite(run, source_dir, quick);
+  framework_suite(run, source_dir, quick);
   serving_suite(run, source_dir);
   own_suites(run, source_dir);
   replay_suite(run, source_dir);

@@ -15,7 +15,8 @@ namespace suanli::cli {
 namespace {
 
 std::vector<OptionSpec> serve_options() {
-  std::vector<OptionSpec> options = {{"system", "PRESET", "system preset (suanli presets --systems)"},
+  std::vector<OptionSpec> options = {{"system", "PRESET", "system preset (suanli presets)"},
+                                     {"chip", "PRESET", "put this chip preset in the system's nodes instead of its own (suanli presets --chips)"},
                                      {"devices", "N", "devices to use (default: the preset's)"}};
   for (const auto& [name, help] : sim::serving_option_help())
     options.push_back({name, sim::is_serving_flag(name) ? "" : "VALUE", help});

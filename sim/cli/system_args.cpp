@@ -8,6 +8,8 @@ namespace suanli::cli {
 sim::SystemSpec system_with_devices(const Args& args, bool part_of_node) {
   YAML::Node node;
   node["preset"] = args.require("system");
+  // The system's nodes with another chip in them (e.g. H100 96 GB in an H100 cluster).
+  if (args.has("chip")) node["chip"] = args.get("chip");
   sim::SystemSpec base = config::load_system(node, "command line", "--system", 0);
   if (!args.has("devices")) return base;
   NamedOptions given;

@@ -24,11 +24,20 @@ void print_text(const sim::TrainingReport& r, const workload::ModelSpec& m, cons
               system.devices.size(), l.tp, l.pp, l.vpp > 1 ? (", vpp " + std::to_string(l.vpp)).c_str() : "", l.dp,
               l.ep > 1 ? (", ep " + std::to_string(l.ep)).c_str() : "", l.sequence_parallel ? ", sequence parallel" : "");
   std::string recompute = workload::to_string(l.recompute);
-  if (l.recompute == workload::Recompute::kFull)
+  if (l.recompute == workload::Recompute::kFull && l.recompute_every > 0)
+    recompute += " (1 layer in " + std::to_string(l.recompute_every) + ")";
+  else if (l.recompute == workload::Recompute::kFull)
     recompute += std::string(" (") + workload::to_string(l.recompute_method) + ", " + std::to_string(l.recompute_layers) + " layer" +
                  (l.recompute_layers > 1 ? "s)" : ")");
   std::printf("batch      global %lld, micro %lld, %lld micro-batches per pipeline, recompute %s, ZeRO %d\n", l.global_batch,
               l.micro_batch, l.microbatches(), recompute.c_str(), l.zero);
+  std::string framework = workload::to_string(l.framework);
+  if (l.compiled) framework += ", torch.compile";
+  if (m.dtype == "fp8") {
+    framework += l.fp8_recipe == workload::Fp8Recipe::kTensorwise ? ", fp8 tensorwise scaling" : ", fp8 delayed scaling";
+    if (l.fp8_all_gather) framework += ", fp8 all-gather";
+  }
+  std::printf("framework  %s\n", framework.c_str());
   std::printf("iteration  %s\n", units::format_seconds(r.iteration_time_s).c_str());
   std::printf("model      %.1f TFLOP/s per device, MFU %.1f%%\n", r.model_tflops_per_device, 100 * r.mfu);
   const auto& b = r.breakdown;
@@ -73,7 +82,8 @@ void print_json(const sim::TrainingReport& r) {
 }  // namespace
 
 std::vector<OptionSpec> train_options() {
-  std::vector<OptionSpec> options = {{"system", "PRESET", "system preset (suanli presets --systems)"},
+  std::vector<OptionSpec> options = {{"system", "PRESET", "system preset (suanli presets)"},
+                                     {"chip", "PRESET", "put this chip preset in the system's nodes instead of its own (suanli presets --chips)"},
                                      {"devices", "N", "devices to use (a multiple of the preset's devices per node)"}};
   for (const auto& [name, help] : workload::megatron_option_help())
     options.push_back({name, workload::is_flag_option(name) ? "" : (name == "model" ? "PRESET" : "VALUE"), help});

@@ -6,13 +6,8 @@
 
 
 namespace suanli::workload {
-namespace {
-
 std::string layer_name(char pass, int layer, const char* op) { return std::string(1, pass) + std::to_string(layer) + "." + op; }
 
-// Tensor-parallel exchange at the end of an attention or MLP block: an all-reduce,
-// or with sequence parallelism a reduce-scatter (the matching all-gather opens the
-// next block).
 void tp_reduce(RankWriter& w, const Context& c, const std::string& name) {
   if (c.l.tp == 1) return;
   w.blocking("tp." + name, c.l.sequence_parallel ? Collective::kReduceScatter : Collective::kAllReduce, c.message, c.tp);
@@ -20,6 +15,8 @@ void tp_reduce(RankWriter& w, const Context& c, const std::string& name) {
 void tp_gather(RankWriter& w, const Context& c, const std::string& name) {
   if (c.l.tp > 1 && c.l.sequence_parallel) w.blocking("tp." + name, Collective::kAllGather, c.message, c.tp);
 }
+
+namespace {
 
 // Scores, softmax, dropout and the weighted sum of values: one FlashAttention
 // kernel, or Megatron's unfused path (two batched GEMMs around a fused

@@ -3,6 +3,7 @@
 // backward, with the tensor-parallel and expert-parallel collectives between them,
 // written into the rank's graph. Names start with the pass and layer ("f12.qkv",
 // "b12.fc1w", "r12.attn" for recomputation) or the collective's kind ("tp.", "ep.").
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -31,7 +32,11 @@ class RankWriter {
   // W^T (input gradient) or has no weight operand (weight gradient).
   uint64_t linear(std::string name, ComputeKind kind, long long m, long long n, long long k, long long batch = 1,
                   bool cast_input = true) {
-    if (linear_dtype_ == "fp8" && cast_input) compute(name + ".cast", ComputeKind::kElementwise, m * batch, k);
+    if (linear_dtype_ == "fp8") {
+      if (cast_input) cast_to_fp8(name + ".cast", m * batch, k);
+      // The weight's own cast, in the forward pass only (the recomputed pass reuses it).
+      if (weight_cast_share_ > 0 && name[0] == 'f') cast_to_fp8(name + ".wcast", static_cast<long long>(std::ceil(k * weight_cast_share_)), n * batch);
+    }
     const Sparsity sparsity = forward_sparsity(name);
     const bool forward = forward_pass(name);
     const uint64_t id = add_compute(std::move(name), kind, linear_dtype_, m, n, k, batch, false, {}, 0);
@@ -42,6 +47,14 @@ class RankWriter {
   // The last op is a backward GEMM outside a linear layer (the output layer's):
   // its B is not a stationary weight.
   void b_not_weight_on_last() { g_.nodes.back().compute.b_is_weight = false; }
+  // fp8 casts: how scales are found, and what share of each weight this forward
+  // pass casts (Transformer Engine casts a weight once per step, on the first
+  // micro-batch; torchao casts it on every forward, or only the rank's shard before
+  // an fp8 all-gather; 0: none).
+  void set_fp8(Fp8Recipe recipe, double weight_cast_share) {
+    fp8_recipe_ = recipe;
+    weight_cast_share_ = weight_cast_share;
+  }
   // Pruned weights and sparse MLP activations of the model, for the forward (and
   // recomputed) GEMMs of its linear layers; backward GEMMs stay dense (a 2:4
   // matrix's transpose is not 2:4, and weight gradients have no weight operand).
@@ -69,6 +82,11 @@ class RankWriter {
     const double elements = static_cast<double>(rows) * cols;
     return add_compute(std::move(name), kind, dtype_, rows, cols, 0, 1, false, {},
                        elements * (tensors * dtype_bytes(dtype_) + masks));
+  }
+  // A memory-bound kernel over rows x cols elements that moves `bytes_per_element`
+  // (reads plus writes): the passes of an op PyTorch runs eagerly, one kernel each.
+  uint64_t pass(std::string name, ComputeKind kind, long long rows, long long cols, double bytes_per_element) {
+    return add_compute(std::move(name), kind, dtype_, rows, cols, 0, 1, false, {}, static_cast<double>(rows) * cols * bytes_per_element);
   }
   // A collective on the compute stream's path: it waits for the stream and the
   // stream waits for it (tensor-parallel all-reduces, all-to-alls).
@@ -106,8 +124,18 @@ class RankWriter {
     if (op == "fc2" || op == "xfc2" || op == "sfc2") s.activation_density = mlp_activation_density_;
     return s;
   }
+  // An fp8 copy of a rows x cols tensor in the activation dtype and its transpose
+  // (Transformer Engine's cast-transpose: read 2 bytes, write 1 + 1), after an amax
+  // reduction that reads it once more under tensorwise scaling.
+  void cast_to_fp8(const std::string& name, long long rows, long long cols) {
+    const double in = dtype_bytes(dtype_);
+    if (fp8_recipe_ == Fp8Recipe::kTensorwise) pass(name + "amax", ComputeKind::kReduction, rows, cols, in);
+    pass(name, ComputeKind::kElementwise, rows, cols, in + 2);
+  }
   Sparsity weight_sparsity_;
   double mlp_activation_density_ = 1;
+  Fp8Recipe fp8_recipe_ = Fp8Recipe::kDelayed;
+  double weight_cast_share_ = 0;
   uint64_t add_compute(std::string name, ComputeKind kind, const std::string& dtype, long long m, long long n, long long k,
                        long long batch, bool causal, std::vector<uint64_t> extra_deps, double bytes) {
     Node node = base(std::move(name), std::move(extra_deps));
@@ -151,6 +179,13 @@ struct Context {
   double message;         // bytes of one micro-batch's hidden states (all tokens)
 };
 
+
+// Tensor-parallel exchange at the end of an attention or MLP block: an all-reduce,
+// or with sequence parallelism a reduce-scatter; the matching all-gather opens the
+// next block.
+void tp_reduce(RankWriter& w, const Context& c, const std::string& name);
+void tp_gather(RankWriter& w, const Context& c, const std::string& name);
+std::string layer_name(char pass, int layer, const char* op);
 
 // Forward of `layer` ('f', or 'r' when recomputed in backward) and its backward.
 void layer_forward(RankWriter& w, const Context& c, int layer, char pass);

@@ -10,8 +10,57 @@ namespace {
 
 const std::set<std::string>& flags() {
   static const std::set<std::string> f = {"swiglu", "untie-embeddings-and-output-weights", "bf16", "fp16", "sequence-parallel",
-                                          "use-distributed-optimizer", "no-overlap-grad-reduce", "use-flash-attn"};
+                                          "use-distributed-optimizer", "no-overlap-grad-reduce", "use-flash-attn",
+                                          "compile.enable", "float8.enable-fsdp-float8-all-gather"};
   return f;
+}
+
+// Layout options each framework names its own way: Megatron-LM's, and what
+// torchtitan (torchtitan/config/job_config.py) calls the same thing or says instead.
+const std::vector<std::pair<std::string, std::string>>& megatron_only() {
+  static const std::vector<std::pair<std::string, std::string>> names = {
+      {"tensor-model-parallel-size", "parallelism.tensor-parallel-degree"},
+      {"pipeline-model-parallel-size", "parallelism.pipeline-parallel-degree"},
+      {"micro-batch-size", "training.local-batch-size"},
+      {"global-batch-size", "training.global-batch-size"},
+      {"seq-length", "training.seq-len"},
+      {"recompute-granularity", "activation-checkpoint.mode"},
+      {"recompute-method", "activation-checkpoint.selective-ac-option"},
+      {"recompute-num-layers", "activation-checkpoint.selective-ac-option"},
+      {"fp8-format", "model.converters float8"},
+      {"fp8-recipe", "model.converters float8 (tensorwise scaling)"},
+      {"zero-stage", "nothing: FSDP2 always shards parameters"},
+      {"use-distributed-optimizer", "nothing: FSDP2 always shards optimizer states"},
+      {"use-flash-attn", "nothing: SDPA runs FlashAttention"},
+      {"sequence-parallel", "nothing: tensor parallelism always shards the sequence"},
+      {"no-overlap-grad-reduce", "nothing: FSDP2 reduce-scatters each layer's gradients during backward"},
+      {"num-layers-per-virtual-pipeline-stage", "parallelism.pipeline-parallel-schedule (not modelled)"},
+      {"expert-model-parallel-size", "nothing here: the torchtitan model has no experts"}};
+  return names;
+}
+
+bool torchtitan_option(const std::string& name) {
+  for (const char* prefix : {"parallelism.", "training.", "activation-checkpoint.", "compile.", "model.", "float8."})
+    if (name.rfind(prefix, 0) == 0) return true;
+  return false;
+}
+
+Framework framework_of(const MegatronOptions& r) {
+  const std::string name = r.text("framework", "megatron-lm");
+  if (name == "megatron-lm") return Framework::kMegatronLm;
+  if (name == "torchtitan") return Framework::kTorchtitan;
+  r.fail("framework", "expected megatron-lm or torchtitan, got '" + name + "'");
+}
+
+// Refuses the other framework's spelling of an option, naming this one's.
+void check_option_names(const MegatronOptions& r, Framework framework) {
+  for (const auto& [name, value] : r.values) {
+    if (framework == Framework::kMegatronLm && torchtitan_option(name))
+      r.fail(name, "is torchtitan's option; add framework torchtitan, or use Megatron-LM's name");
+    if (framework != Framework::kTorchtitan) continue;
+    for (const auto& [megatron, torchtitan] : megatron_only())
+      if (name == megatron) r.fail(name, "is Megatron-LM's option; with framework torchtitan use " + torchtitan);
+  }
 }
 
 }  // namespace
@@ -34,6 +83,7 @@ const std::vector<std::pair<std::string, std::string>>& megatron_option_help() {
       {"bf16", "(default)"},
       {"fp16", ""},
       {"fp8-format", "fp8 matrix math (hybrid or e4m3)"},
+      {"fp8-recipe", "delayed (Transformer Engine's default) or tensorwise (current scaling: an amax pass before each cast)"},
       {"global-batch-size", "default: micro batch x data-parallel size"},
       {"micro-batch-size", "default 1"},
       {"tensor-model-parallel-size", "default 1"},
@@ -48,6 +98,17 @@ const std::vector<std::pair<std::string, std::string>>& megatron_option_help() {
       {"zero-stage", "0-3 (3: FSDP-style parameter sharding)"},
       {"no-overlap-grad-reduce", "reduce gradients after backward instead of during it"},
       {"use-flash-attn", "FlashAttention kernels (default: Megatron's unfused attention)"},
+      {"framework", "megatron-lm (default) or torchtitan: whose kernels, schedule and option names to model"},
+      {"parallelism.tensor-parallel-degree", "torchtitan: tensor parallelism (default 1)"},
+      {"parallelism.pipeline-parallel-degree", "torchtitan: pipeline parallelism with 1F1B (default 1)"},
+      {"training.local-batch-size", "torchtitan: sequences per rank and step (default 8)"},
+      {"training.global-batch-size", "torchtitan: default local batch x data-parallel size"},
+      {"training.seq-len", "torchtitan: sequence length (default: the model's)"},
+      {"activation-checkpoint.mode", "torchtitan: none, selective (default) or full"},
+      {"activation-checkpoint.selective-ac-option", "torchtitan: op (save matmul and attention outputs, every other matmul recomputed) or N (every N-th layer in full; default 2)"},
+      {"compile.enable", "torchtitan: torch.compile fuses each layer's elementwise ops"},
+      {"model.converters", "torchtitan: float8 (torchao Float8Linear, tensorwise scaling)"},
+      {"float8.enable-fsdp-float8-all-gather", "torchtitan: all-gather weights in fp8"},
       {"mirror-replicas", "true (default) or false: simulate one data-parallel replica and mirror the rest"},
       {"weight-sparsity", kWeightSparsityHelp},
       {"mlp-activation-density", kMlpActivationDensityHelp}};
@@ -67,8 +128,9 @@ ModelSpec model_from_options(const MegatronOptions& options) {
       r.fail("model", e.problem());
     }
   } else {
-    for (const char* needed : {"num-layers", "hidden-size", "num-attention-heads", "seq-length"})
+    for (const char* needed : {"num-layers", "hidden-size", "num-attention-heads"})
       if (!r.has(needed)) r.fail(needed, "required when no model preset is named");
+    if (!r.has("seq-length") && !r.has("training.seq-len")) r.fail("seq-length", "required when no model preset is named");
     m.name = "custom model";
     m.vocab = 50257;  // GPT-2's tokenizer, Megatron's default for GPT
   }
@@ -82,12 +144,20 @@ ModelSpec model_from_options(const MegatronOptions& options) {
     m.head_dim = m.hidden / m.heads;
   }
   m.ffn = r.integer("ffn-hidden-size", m.ffn > 0 ? m.ffn : 4 * m.hidden);
-  m.seq_length = r.integer("seq-length", m.seq_length);
+  m.seq_length = r.integer("seq-length", r.integer("training.seq-len", m.seq_length));
   m.vocab = r.integer("vocab-size", m.vocab);
   if (r.flag("swiglu")) m.gated_mlp = m.llama = true;
   if (r.flag("untie-embeddings-and-output-weights")) m.tied_embeddings = false;
   if (r.flag("fp16")) m.dtype = "fp16";
-  if (r.has("fp8-format")) m.dtype = "fp8";
+  if (r.has("fp8-format")) {
+    const std::string format = r.text("fp8-format", "");
+    if (format != "hybrid" && format != "e4m3") r.fail("fp8-format", "expected hybrid or e4m3, got '" + format + "'");
+    m.dtype = "fp8";
+  }
+  if (r.has("model.converters")) {
+    if (r.text("model.converters", "") != "float8") r.fail("model.converters", "expected float8, got '" + r.text("model.converters", "") + "'");
+    m.dtype = "fp8";
+  }
   if (r.has("num-experts")) {
     m.moe.experts = static_cast<int>(r.integer("num-experts", 0));
     m.moe.expert_ffn = r.integer("moe-ffn-hidden-size", m.moe.expert_ffn > 0 ? m.moe.expert_ffn : m.ffn);
@@ -99,18 +169,68 @@ ModelSpec model_from_options(const MegatronOptions& options) {
   return m;
 }
 
+namespace {
+
+// torchtitan's training loop: FSDP2 over data parallelism (parameters, gradients
+// and optimizer states sharded; ZeRO 3), SDPA's FlashAttention, sequence-sharded
+// tensor parallelism, its activation-checkpointing modes and torchao's float8.
+void read_torchtitan_layout(const MegatronOptions& r, const ModelSpec& m, ParallelLayout& l) {
+  l.zero = 3;
+  l.flash_attention = true;
+  l.sequence_parallel = l.tp > 1;
+  l.micro_batch = r.integer("training.local-batch-size", 8);  // torchtitan's default
+  if (l.micro_batch < 1) r.fail("training.local-batch-size", "must be at least 1");
+  l.global_batch = r.integer("training.global-batch-size", l.micro_batch * l.dp);
+  const std::string mode = r.text("activation-checkpoint.mode", "selective");
+  const std::string option = r.text("activation-checkpoint.selective-ac-option", "2");
+  if (mode != "none" && mode != "selective" && mode != "full")
+    r.fail("activation-checkpoint.mode", "expected none, selective or full, got '" + mode + "'");
+  if (r.has("activation-checkpoint.selective-ac-option") && mode != "selective")
+    r.fail("activation-checkpoint.selective-ac-option", "applies only with activation-checkpoint.mode selective, as in torchtitan");
+  if (mode == "full") {
+    l.recompute = Recompute::kFull;
+  } else if (mode == "selective") {
+    if (option == "op") {
+      l.recompute = Recompute::kOpPolicy;
+    } else {
+      const long long every = r.whole("activation-checkpoint.selective-ac-option", 2, 1);
+      if (every > m.layers) r.fail("activation-checkpoint.selective-ac-option", "expected op or a layer interval up to " + std::to_string(m.layers));
+      l.recompute = Recompute::kFull;
+      l.recompute_every = static_cast<int>(every);
+    }
+  }
+  l.compiled = r.flag("compile.enable");
+  l.fp8_recipe = Fp8Recipe::kTensorwise;
+  l.fp8_all_gather = r.flag("float8.enable-fsdp-float8-all-gather");
+  if (l.fp8_all_gather && m.dtype != "fp8") r.fail("float8.enable-fsdp-float8-all-gather", "needs model.converters float8");
+  if (m.is_moe() || !m.llama) r.fail("framework", "torchtitan is modelled for dense Llama-style models; " + m.name + " is not one");
+}
+
+}  // namespace
+
 ParallelLayout layout_from_options(const MegatronOptions& options, const ModelSpec& m, int devices) {
   const MegatronOptions& r = options;
   ParallelLayout l;
-  l.tp = static_cast<int>(r.integer("tensor-model-parallel-size", 1));
-  l.pp = static_cast<int>(r.integer("pipeline-model-parallel-size", 1));
+  l.framework = framework_of(r);
+  check_option_names(r, l.framework);
+  const bool titan = l.framework == Framework::kTorchtitan;
+  const std::string tp_name = titan ? "parallelism.tensor-parallel-degree" : "tensor-model-parallel-size";
+  const std::string pp_name = titan ? "parallelism.pipeline-parallel-degree" : "pipeline-model-parallel-size";
+  l.tp = static_cast<int>(r.integer(tp_name, 1));
+  l.pp = static_cast<int>(r.integer(pp_name, 1));
   l.ep = static_cast<int>(r.integer("expert-model-parallel-size", 1));
-  if (l.tp < 1) r.fail("tensor-model-parallel-size", "must be at least 1");
-  if (l.pp < 1) r.fail("pipeline-model-parallel-size", "must be at least 1");
+  if (l.tp < 1) r.fail(tp_name, "must be at least 1");
+  if (l.pp < 1) r.fail(pp_name, "must be at least 1");
   if (devices % (l.tp * l.pp) != 0)
-    r.fail("tensor-model-parallel-size", std::to_string(devices) + " devices do not split into tensor " + std::to_string(l.tp) +
+    r.fail(tp_name, std::to_string(devices) + " devices do not split into tensor " + std::to_string(l.tp) +
                                              " x pipeline " + std::to_string(l.pp) + " groups");
   l.dp = devices / (l.tp * l.pp);
+  l.seq_length = m.seq_length;
+  l.mirror_replicas = r.text("mirror-replicas", "true") != "false";
+  if (titan) {
+    read_torchtitan_layout(r, m, l);
+    return l;
+  }
   if (r.has("num-layers-per-virtual-pipeline-stage")) {
     const long long per = r.integer("num-layers-per-virtual-pipeline-stage", 1);
     if (per < 1 || m.layers % (per * l.pp) != 0)
@@ -134,10 +254,12 @@ ParallelLayout layout_from_options(const MegatronOptions& options, const ModelSp
   l.zero = static_cast<int>(r.integer("zero-stage", r.flag("use-distributed-optimizer") ? 1 : 0));
   l.micro_batch = r.integer("micro-batch-size", 1);
   l.global_batch = r.integer("global-batch-size", l.micro_batch * l.dp);
-  l.seq_length = m.seq_length;
   l.overlap_grad_reduce = !r.flag("no-overlap-grad-reduce");
   l.flash_attention = r.flag("use-flash-attn");
-  l.mirror_replicas = r.text("mirror-replicas", "true") != "false";
+  const std::string recipe = r.text("fp8-recipe", "delayed");
+  if (recipe == "tensorwise") l.fp8_recipe = Fp8Recipe::kTensorwise;
+  else if (recipe != "delayed") r.fail("fp8-recipe", "expected delayed or tensorwise, got '" + recipe + "'");
+  if (r.has("fp8-recipe") && m.dtype != "fp8") r.fail("fp8-recipe", "needs --fp8-format");
   return l;
 }
 

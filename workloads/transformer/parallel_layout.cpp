@@ -73,6 +73,8 @@ void check_layout(const ModelSpec& m, const ParallelLayout& l, int devices, cons
     fail("--sequence-parallel", "the " + n(l.micro_batch * seq) + " tokens of a micro-batch do not split over " + n(l.tp) + " ranks");
 }
 
+const char* to_string(Framework f) { return f == Framework::kMegatronLm ? "megatron-lm" : "torchtitan"; }
+
 const char* to_string(RecomputeMethod r) { return r == RecomputeMethod::kUniform ? "uniform" : "block"; }
 
 const char* to_string(Recompute r) {
@@ -80,6 +82,7 @@ const char* to_string(Recompute r) {
     case Recompute::kNone: return "none";
     case Recompute::kSelective: return "selective";
     case Recompute::kFull: return "full";
+    case Recompute::kOpPolicy: return "selective (op policy)";
   }
   return "?";
 }

@@ -10,14 +10,32 @@
 
 namespace suanli::workload {
 
-enum class Recompute { kNone, kSelective, kFull };
+// kSelective is Megatron-LM's (the core attention is recomputed); kOpPolicy is
+// torchtitan's selective "op" policy (every op of a layer is recomputed except the
+// attention kernel and every other matrix multiply, whose outputs are kept).
+enum class Recompute { kNone, kSelective, kFull, kOpPolicy };
 // Which layers full recomputation covers, as Megatron-LM's --recompute-method:
 // uniform checkpoints every group of recompute_layers consecutive layers of a model
 // chunk (storing the group's input); block recomputes only the first
 // recompute_layers layers of each chunk and keeps the others' activations.
 enum class RecomputeMethod { kUniform, kBlock };
 
+// Whose training loop runs the model: Megatron-LM (Transformer Engine's fused
+// kernels, fused QKV and gate/up GEMMs, distributed optimizer) or torchtitan
+// (FSDP2, PyTorch eager ops unless torch.compile fuses them, separate q/k/v and
+// w1/w3 projections).
+enum class Framework { kMegatronLm, kTorchtitan };
+// How fp8 GEMM inputs get their scale: delayed (Transformer Engine's default: the
+// amax comes from a history, the cast kernel records the new one) or tensorwise
+// (current scaling: an amax reduction over the tensor before every cast, as in
+// Megatron's --fp8-recipe tensorwise and torchao's Float8Linear).
+enum class Fp8Recipe { kDelayed, kTensorwise };
+
 struct ParallelLayout {
+  Framework framework = Framework::kMegatronLm;
+  bool compiled = false;  // torchtitan under torch.compile: a layer's elementwise ops fuse into few kernels
+  Fp8Recipe fp8_recipe = Fp8Recipe::kDelayed;
+  bool fp8_all_gather = false;  // torchtitan: FSDP all-gathers weights already cast to fp8 (half the bytes)
   int tp = 1, pp = 1, dp = 1;
   int ep = 1;   // expert parallelism, inside data parallelism (divides dp)
   int vpp = 1;  // model chunks per pipeline rank; > 1 is interleaved 1F1B
@@ -26,6 +44,9 @@ struct ParallelLayout {
   Recompute recompute = Recompute::kNone;
   RecomputeMethod recompute_method = RecomputeMethod::kUniform;
   int recompute_layers = 1;  // Megatron's --recompute-num-layers
+  // torchtitan's selective_ac_option N: every N-th layer is recomputed in full, the
+  // others keep everything; 0 when unused.
+  int recompute_every = 0;
   long long global_batch = 0;
   long long micro_batch = 1;
   long long seq_length = 0;  // 0: the model's
@@ -65,5 +86,6 @@ void check_layout(const ModelSpec& model, const ParallelLayout& layout, int devi
 
 const char* to_string(Recompute r);
 const char* to_string(RecomputeMethod r);
+const char* to_string(Framework f);
 
 }  // namespace suanli::workload

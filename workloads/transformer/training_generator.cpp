@@ -7,6 +7,7 @@
 #include "workloads/op_math.h"
 #include "workloads/transformer/layer_ops.h"
 #include "workloads/transformer/pipeline_schedule.h"
+#include "workloads/transformer/torchtitan_layer.h"
 
 namespace suanli::workload {
 namespace {
@@ -46,6 +47,55 @@ class GradientReducer {
   std::vector<uint64_t> done_;
 };
 
+// FSDP's all-gathers of sharded parameters, one per unit (a layer, the embedding,
+// the output layer) before it runs, forward and backward. They run one at a time
+// on their own stream and at most two units are unsharded at once (FSDP2's
+// default prefetch of the next unit): a gather waits for the previous gather and
+// for the unit before the previous one to finish computing.
+class ParameterGatherer {
+ public:
+  ParameterGatherer(RankWriter& w, const Context& c) : w_(w), c_(c) {}
+  void before_unit(double parameters) {
+    if (c_.l.zero != 3 || c_.l.dp == 1) return;
+    std::vector<uint64_t> deps;
+    if (previous_gather_ != kNoNode) deps.push_back(previous_gather_);
+    if (unit_ends_[0] != kNoNode) deps.push_back(unit_ends_[0]);
+    const double bytes_per_parameter = c_.l.fp8_all_gather ? 1 : 2;  // torchtitan's float8 all-gather, else bf16
+    previous_gather_ = w_.collective("dp.gather", Collective::kAllGather, parameters * bytes_per_parameter, c_.dp, deps);
+    w_.wait_for(previous_gather_);
+  }
+  void after_unit() {
+    unit_ends_[0] = unit_ends_[1];
+    unit_ends_[1] = w_.last();
+  }
+
+ private:
+  RankWriter& w_;
+  const Context& c_;
+  uint64_t previous_gather_ = kNoNode;
+  uint64_t unit_ends_[2] = {kNoNode, kNoNode};
+};
+
+// Cross-entropy over the vocabulary shard. Megatron-LM's fused kernel reads the
+// logits once each way; torchtitan's loss upcasts the bf16 logits to fp32 and runs
+// log_softmax (6 + 8 bytes per logit), and its backward writes the fp32 gradient,
+// runs log_softmax's backward and casts to bf16 (4 + 12 + 6).
+void loss(RankWriter& w, const Context& c, bool backward) {
+  const long long T = c.tokens, v = c.m.vocab / c.l.tp;
+  if (c.l.framework != Framework::kTorchtitan) {
+    w.compute(backward ? "b.loss" : "f.loss", ComputeKind::kSoftmax, T, v);
+    return;
+  }
+  if (!backward) {
+    w.pass("f.loss.float", ComputeKind::kElementwise, T, v, 6);
+    w.pass("f.loss", ComputeKind::kSoftmax, T, v, 8);
+    return;
+  }
+  w.pass("b.loss.nll", ComputeKind::kElementwise, T, v, 4);
+  w.pass("b.loss", ComputeKind::kSoftmax, T, v, 12);
+  w.pass("b.loss.type_as", ComputeKind::kElementwise, T, v, 6);
+}
+
 Graph rank_graph(const ModelSpec& m, const ParallelLayout& l, int rank, const RankMemory& memory) {
   Graph g;
   g.rank = rank;
@@ -57,6 +107,11 @@ Graph rank_graph(const ModelSpec& m, const ParallelLayout& l, int rank, const Ra
   RankWriter w(g, m.dtype, m.activation_dtype());
   w.set_sparsity(m.weight_sparsity, m.mlp_activation_density);
   GradientReducer reducer(w, c);
+  ParameterGatherer gatherer(w, c);
+  const bool titan = l.framework == Framework::kTorchtitan;
+  auto forward_layer = titan ? torchtitan_layer_forward : layer_forward;
+  auto backward_layer = titan ? torchtitan_layer_backward : layer_backward;
+  const double table = static_cast<double>(m.vocab) * m.hidden / l.tp;
   const int stage = c.place.pp, last_stage = l.pp - 1;
   const int microbatches = static_cast<int>(l.microbatches());
   const long long h = m.hidden, t = l.tp, T = c.tokens;
@@ -69,21 +124,30 @@ Graph rank_graph(const ModelSpec& m, const ParallelLayout& l, int rank, const Ra
   for (const auto& step : pipeline_schedule(stage, l.pp, microbatches, l.vpp)) {
     const auto layers = chunk_layers(m, l, stage, step.chunk);
     const bool first = stage == 0 && step.chunk == 0, last = stage == last_stage && step.chunk == l.vpp - 1;
+    // fp8 weight casts: Transformer Engine casts each weight on the first
+    // micro-batch only; torchao on every forward, or only the rank's shard before an
+    // fp8 all-gather.
+    const double weight_casts = titan ? (l.fp8_all_gather ? 1.0 / l.dp : 1.0) : (step.microbatch == 0 ? 1.0 : 0.0);
+    w.set_fp8(l.fp8_recipe, weight_casts);
     if (step.forward) {
       if (first) {
+        gatherer.before_unit(table);
         w.compute("f.embed", ComputeKind::kEmbedding, T, h);
+        gatherer.after_unit();
       } else {
         w.wait_for(w.collective("pp.recv", Collective::kRecv, p2p, {}, {}, prev, link("pf", prev, rank)));
       }
       for (int layer : layers) {
-        if (l.zero == 3 && l.dp > 1)
-          w.wait_for(w.collective("dp.gather", Collective::kAllGather, rank_layer_parameters(m, l, layer) * 2, c.dp, {}));
-        layer_forward(w, c, layer, 'f');
+        gatherer.before_unit(rank_layer_parameters(m, l, layer));
+        forward_layer(w, c, layer, 'f');
+        gatherer.after_unit();
         w.alloc_on_last(layer_activation_bytes(m, l, layer));
       }
       if (last) {
+        if (!m.tied_embeddings || l.pp > 1) gatherer.before_unit(table);
         w.compute("f.logits", ComputeKind::kGemm, T, m.vocab / t, h);
-        w.compute("f.loss", ComputeKind::kSoftmax, T, m.vocab / t);
+        loss(w, c, false);
+        gatherer.after_unit();
         w.alloc_on_last(4.0 * T * m.vocab / t);
       } else {
         w.collective("pp.send", Collective::kSend, p2p, {}, {w.last()}, next, link("pf", rank, next));
@@ -91,20 +155,22 @@ Graph rank_graph(const ModelSpec& m, const ParallelLayout& l, int rank, const Ra
     } else {
       const bool final_pass = step.microbatch == microbatches - 1;
       if (last) {
-        w.compute("b.loss", ComputeKind::kSoftmax, T, m.vocab / t);
+        if (!m.tied_embeddings || l.pp > 1) gatherer.before_unit(table);
+        loss(w, c, true);
         w.free_on_last(4.0 * T * m.vocab / t);
         w.compute("b.logitsd", ComputeKind::kGemm, T, h, m.vocab / t);
         w.b_not_weight_on_last();
         w.compute("b.logitsw", ComputeKind::kGemm, h, m.vocab / t, T);
         w.b_not_weight_on_last();
-        if (final_pass) reducer.add(static_cast<double>(m.vocab) * h / t, 0, w.last());
+        gatherer.after_unit();
+        if (final_pass) reducer.add(table, 0, w.last());
       } else {
         w.wait_for(w.collective("pp.recv", Collective::kRecv, p2p, {}, {}, next, link("pb", next, rank)));
       }
       for (auto it = layers.rbegin(); it != layers.rend(); ++it) {
-        if (l.zero == 3 && l.dp > 1)
-          w.wait_for(w.collective("dp.gather", Collective::kAllGather, rank_layer_parameters(m, l, *it) * 2, c.dp, {}));
-        layer_backward(w, c, *it);
+        gatherer.before_unit(rank_layer_parameters(m, l, *it));
+        backward_layer(w, c, *it);
+        gatherer.after_unit();
         w.free_on_last(layer_activation_bytes(m, l, *it));
         if (final_pass) {
           const double expert = rank_layer_parameters(m, l, *it, true);
@@ -113,7 +179,7 @@ Graph rank_graph(const ModelSpec& m, const ParallelLayout& l, int rank, const Ra
       }
       if (first) {
         w.compute("b.embed", ComputeKind::kElementwise, T, h);
-        if (final_pass) reducer.add(static_cast<double>(m.vocab) * h / t, 0, w.last());
+        if (final_pass) reducer.add(table, 0, w.last());
       } else {
         w.collective("pp.send", Collective::kSend, p2p, {}, {w.last()}, prev, link("pb", rank, prev));
       }

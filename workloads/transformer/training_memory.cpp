@@ -5,6 +5,7 @@
 
 #include "workloads/graph.h"
 #include "workloads/transformer/pipeline_schedule.h"
+#include "workloads/transformer/torchtitan_layer.h"
 
 namespace suanli::workload {
 namespace {
@@ -41,12 +42,13 @@ int position_in_chunk(const ModelSpec& m, const ParallelLayout& l, int layer) {
 // Whether a recomputed layer begins a checkpointed group, whose input it stores:
 // the first layer of each uniform group, every layer of a block.
 bool starts_recompute_group(const ModelSpec& m, const ParallelLayout& l, int layer) {
-  return l.recompute_method == RecomputeMethod::kBlock || position_in_chunk(m, l, layer) % l.recompute_layers == 0;
+  return l.recompute_every > 0 || l.recompute_method == RecomputeMethod::kBlock || position_in_chunk(m, l, layer) % l.recompute_layers == 0;
 }
 
 // What a layer keeps when it is not recomputed in full.
 double stored_activation_bytes(const ModelSpec& m, const ParallelLayout& l, int layer) {
   const double s = static_cast<double>(sequence(m, l)), b = static_cast<double>(l.micro_batch);
+  if (l.framework == Framework::kTorchtitan) return torchtitan_kept_bytes_per_token_hidden(m, l, false) * s * b * m.hidden;
   const double h = static_cast<double>(m.hidden), a = m.heads, t = l.tp;
   const double sbh = s * b * h;
   const double kv = static_cast<double>(m.kv_heads) / m.heads * m.head_dim * m.heads / h;  // K (or V) width over h
@@ -71,10 +73,13 @@ double stored_activation_bytes(const ModelSpec& m, const ParallelLayout& l, int 
 
 bool recomputes_layer(const ModelSpec& m, const ParallelLayout& l, int layer) {
   if (l.recompute != Recompute::kFull) return false;
+  if (l.recompute_every > 0) return (layer + 1) % l.recompute_every == 0;  // torchtitan: every N-th block it wraps
   return l.recompute_method == RecomputeMethod::kUniform || position_in_chunk(m, l, layer) < l.recompute_layers;
 }
 
 double layer_activation_bytes(const ModelSpec& m, const ParallelLayout& l, int layer) {
+  if (l.recompute == Recompute::kOpPolicy)
+    return torchtitan_kept_bytes_per_token_hidden(m, l, true) * static_cast<double>(sequence(m, l)) * l.micro_batch * m.hidden;
   if (!recomputes_layer(m, l, layer)) return stored_activation_bytes(m, l, layer);
   // A recomputed group keeps only its input.
   const double sbh = static_cast<double>(sequence(m, l)) * l.micro_batch * m.hidden;
@@ -111,9 +116,12 @@ RankMemory rank_memory(const ModelSpec& m, const ParallelLayout& l, int rank) {
   auto sharded = [&](double bytes_per_param, int from_stage) {
     return bytes_per_param * (l.zero >= from_stage ? dense / dense_dp + expert / expert_dp : dense + expert);
   };
-  mem.weights = sharded(kWeightBytes, 3);
+  // torchtitan's FSDP2 keeps the sharded parameters themselves in fp32 and has no
+  // separate master copy: 4 + 4 + 8 bytes against Megatron's 2 + 4 + 12.
+  const bool titan = l.framework == Framework::kTorchtitan;
+  mem.weights = sharded(titan ? 4 : kWeightBytes, 3);
   mem.gradients = sharded(kGradBytes, 2);
-  mem.optimizer = sharded(kOptimizerBytes, 1);
+  mem.optimizer = sharded(titan ? 8 : kOptimizerBytes, 1);
 
   // Activations: the most micro-batches this rank holds between forward and backward.
   const long long m_count = l.microbatches();
@@ -122,7 +130,8 @@ RankMemory rank_memory(const ModelSpec& m, const ParallelLayout& l, int rank) {
   for (int c = 0; c < l.vpp; ++c)
     for (int layer : chunk_layers(m, l, place.pp, c)) chunk_bytes[c] += layer_activation_bytes(m, l, layer);
   const double s = static_cast<double>(sequence(m, l)), b = static_cast<double>(l.micro_batch);
-  if (place.pp == l.pp - 1) chunk_bytes[l.vpp - 1] += 4 * s * b * m.vocab / l.tp;  // fp32 logits for the loss
+  const double logits = s * b * m.vocab / l.tp;
+  if (place.pp == l.pp - 1) chunk_bytes[l.vpp - 1] += 4 * logits;  // fp32 logits (log-probabilities) for the loss
   double in_flight = 0;
   for (const auto& step : steps) {
     in_flight += (step.forward ? 1 : -1) * chunk_bytes[step.chunk];
@@ -131,9 +140,15 @@ RankMemory rank_memory(const ModelSpec& m, const ParallelLayout& l, int rank) {
   // Backward of a recomputed group rebuilds all of its layers' activations at once
   // (a uniform group of recompute_layers layers; each block layer alone).
   double rebuilt = 0;
+  // torchtitan's loss backward holds the fp32 gradient of the log-probabilities and
+  // of the logits and their bf16 copy beside the kept log-probabilities.
+  if (titan && place.pp == l.pp - 1) rebuilt = (4 + 4 + 2) * logits;
   for (int c = 0; c < l.vpp; ++c) {
     double group = 0;
     for (int layer : chunk_layers(m, l, place.pp, c)) {
+      // The op policy rebuilds, one layer at a time, what the layer did not keep.
+      if (l.recompute == Recompute::kOpPolicy)
+        rebuilt = std::max(rebuilt, stored_activation_bytes(m, l, layer) - layer_activation_bytes(m, l, layer));
       if (!recomputes_layer(m, l, layer)) continue;
       if (starts_recompute_group(m, l, layer)) group = 0;
       group += stored_activation_bytes(m, l, layer);
@@ -143,6 +158,15 @@ RankMemory rank_memory(const ModelSpec& m, const ParallelLayout& l, int rank) {
   mem.activations += rebuilt;
   const double message = s * b * m.hidden * dtype_bytes(m.activation_dtype());
   mem.buffers = (l.pp > 1 ? 2 * message / l.tp : 0) + (l.tp > 1 ? 2 * message : 0);
+  if (l.zero == 3 && l.dp > 1) {
+    // FSDP holds two units unsharded (the running one and the prefetched one) and
+    // one layer's full bf16 gradient, cast to fp32 for its reduce-scatter.
+    double largest = 0;
+    for (int c = 0; c < l.vpp; ++c)
+      for (int layer : chunk_layers(m, l, place.pp, c)) largest = std::max(largest, rank_layer_parameters(m, l, layer));
+    largest = std::max(largest, place.pp == 0 || place.pp == l.pp - 1 ? table : 0.0);
+    mem.buffers += largest * (2 * (l.fp8_all_gather ? 1 : 2) + 2 + 4);
+  }
   return mem;
 }
 
