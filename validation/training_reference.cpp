@@ -26,7 +26,14 @@ bool counts_recompute(const TrainingCase& c) {
 // A torchtitan row's framework column: "torchtitan", then "+compile" (torch.compile),
 // "+float8" (torchao Float8Linear) and "+fp8-all-gather" as the run enabled them.
 // Other frameworks' names are kept as labels.
+// nanotron's host time per layer per micro-batch (forward and backward): L2's
+// 1B sweep, row pb1b_1n_dp1_tp8_pp1_mb1_z0 (256 micro-batches of 16 layers in
+// 18.98 s, where the kernels take about a quarter of that) gives 4.6 ms; the 3B
+// and 8B sweeps' tp8 mb1 rows give 4.4 ms (the same arithmetic, held out).
+constexpr double kNanotronHostSPerLayer = 4.4e-3;
+
 void read_framework(const std::string& file, const std::string& where, TrainingCase& t) {
+  if (t.framework == "nanotron") t.layout.host_s_per_layer = kNanotronHostSPerLayer;
   if (!starts_with(t.framework, "torchtitan")) {
     if (t.layout.recompute == workload::Recompute::kOpPolicy)
       throw InputError(file, where + ", column recompute", "op is torchtitan's policy; this row's framework is '" + t.framework + "'");

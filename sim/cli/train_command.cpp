@@ -44,6 +44,8 @@ void print_text(const sim::TrainingReport& r, const workload::ModelSpec& m, cons
   std::printf("device %d  compute %s, optimizer %s, idle (bubble, waits) %s\n", r.critical_device,
               units::format_seconds(b.compute_s).c_str(), units::format_seconds(b.optimizer_s).c_str(),
               units::format_seconds(b.idle_s).c_str());
+  if (b.host_wait_s > 0)
+    std::printf("           waiting on the host's kernel launches %s\n", units::format_seconds(b.host_wait_s).c_str());
   for (const auto& [kind, s] : b.exposed_comm_s) std::printf("           exposed %s communication %s\n", kind.c_str(), units::format_seconds(s).c_str());
   if (!b.busy_by_kind_s.empty()) {
     // Largest first: what the compute time is made of beyond GEMMs.

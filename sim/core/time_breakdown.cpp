@@ -9,12 +9,13 @@ namespace suanli::sim {
 namespace {
 
 // What an op counts as; lower values win where intervals overlap.
-enum Category { kCompute, kOptimizer, kTp, kEp, kPp, kDp, kOther, kCategories };
-const char* const kCommNames[] = {"", "", "tp", "ep", "pp", "dp", "other"};
+enum Category { kCompute, kOptimizer, kTp, kEp, kPp, kDp, kOther, kHostCalls, kCategories };
+const char* const kCommNames[] = {"", "", "tp", "ep", "pp", "dp", "other", ""};
 
 Category category_of(const workload::Node& node, uint8_t engine) {
   const std::string& name = node.name;
   auto starts = [&](const char* prefix) { return name.rfind(prefix, 0) == 0; };
+  if (engine == kHostEngine) return kHostCalls;  // counts only where no device op runs: the device waits on the host
   if (starts("opt.")) return kOptimizer;
   if (engine != kCommEngine) return kCompute;
   if (starts("tp.")) return kTp;
@@ -42,7 +43,7 @@ TimeBreakdown time_breakdown(const workload::Workload& workload, const RunResult
   std::vector<Edge> edges;
   std::map<std::string, double> busy;
   for (const auto& op : result.ops) {
-    if (op.device != device || op.end_s <= op.start_s || op.engine == kHostEngine) continue;  // device time only
+    if (op.device != device || op.end_s <= op.start_s) continue;
     const auto& node = workload.graphs[device].nodes[op.op];
     const int c = category_of(node, op.engine);
     edges.push_back({op.start_s, c, +1});
@@ -63,6 +64,7 @@ TimeBreakdown time_breakdown(const workload::Workload& workload, const RunResult
     if (c == kCategories) out.idle_s += span;
     else if (c == kCompute) out.compute_s += span;
     else if (c == kOptimizer) out.optimizer_s += span;
+    else if (c == kHostCalls) out.host_wait_s += span;
     else out.exposed_comm_s[kCommNames[c]] += span;
   };
   for (const auto& e : edges) {

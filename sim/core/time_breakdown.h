@@ -16,6 +16,7 @@ struct TimeBreakdown {
   double compute_s = 0;
   std::map<std::string, double> exposed_comm_s;  // "tp", "pp", "dp", "ep", "other"
   double optimizer_s = 0;
+  double host_wait_s = 0;  // no device op running while the host launches kernels (an eager framework's dispatch)
   double idle_s = 0;  // nothing running, up to the run's end
   // Summed durations of compute ops and device copies by kind ("gemm", "attention",
   // "norm", "softmax", "elementwise", "optimizer", "copy", ...); ops on different

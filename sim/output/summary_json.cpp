@@ -58,6 +58,7 @@ void write_training_fields(const sim::TrainingReport& r, JsonWriter& json) {
     json.field(kind, it == r.breakdown.exposed_comm_s.end() ? 0.0 : it->second);
   }
   json.end_object();
+  json.field("host_wait_s", r.breakdown.host_wait_s);
   json.field("bubble_s", r.breakdown.idle_s);
   json.field("optimizer_s", r.breakdown.optimizer_s);
   json.key("busy_by_kind_s").begin_object();

@@ -192,3 +192,27 @@ TEST_CASE("Framework rows name their options; a wrong one is refused", "[framewo
   CHECK(cases[1].layout.compiled);
   CHECK(cases[2].fp8);
 }
+
+TEST_CASE("An eager framework's host launches bound a step of short kernels and leave a step of long ones alone", "[frameworks][host]") {
+  auto layout = [](const std::string& tp, const std::string& micro, const std::string& host) {
+    return job_from({{"model", "llama3.2-1b"}, {"seq-length", "4096"}, {"global-batch-size", "64"}, {"use-flash-attn", "true"},
+                     {"tensor-model-parallel-size", tp}, {"micro-batch-size", micro}, {"host-time-per-layer", host}});
+  };
+  // One host call per layer pass, chained: 16 layers x (forward + backward) x micro-batches.
+  const Job host_bound = layout("8", "1", "0.0044");
+  CHECK(count_ops(host_bound, "host.dispatch") == 16 * 2 * 64);
+  CHECK(count_ops(layout("8", "1", "0"), "host.dispatch") == 0);
+  // TP 8, micro-batch 1: kernels take less than the launches, so the step is the
+  // host's time (64 micro-batches x 16 layers x 4.4 ms) and the device waits on it.
+  const auto slow = run(host_bound, "h100-sxm5-80gb");
+  CHECK(slow.iteration_time_s == Approx(64 * 16 * 0.0044).epsilon(0.1));
+  CHECK(slow.breakdown.host_wait_s > 0.5 * slow.iteration_time_s);
+  CHECK(run(layout("8", "1", "0"), "h100-sxm5-80gb").iteration_time_s < 0.5 * slow.iteration_time_s);
+  // TP 1, micro-batch 8: each layer's kernels outlast its launches; the host changes little.
+  const double with = run(layout("1", "8", "0.0044"), "h100-sxm5-80gb").iteration_time_s;
+  const double without = run(layout("1", "8", "0"), "h100-sxm5-80gb").iteration_time_s;
+  CHECK(with == Approx(without).epsilon(0.03));
+  CHECK(with >= without);
+  CHECK_THROWS_WITH(layout("8", "1", "2"), Catch::Contains("--host-time-per-layer") && Catch::Contains("below 1"));
+  CHECK_THROWS_WITH(layout("8", "1", "-1"), Catch::Contains("--host-time-per-layer"));
+}

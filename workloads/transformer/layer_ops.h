@@ -106,6 +106,18 @@ class RankWriter {
     node.comm.group_name = std::move(group_name);
     return push(std::move(node));
   }
+  // Host (CPU) time on the rank's host thread, after `after`: it gates no op by
+  // itself; wait_for() makes device ops wait for it. Unlike the other ops it takes
+  // no pending waits, which stay for the next device op.
+  uint64_t host(std::string name, double seconds, uint64_t after) {
+    Node node;
+    node.id = g_.nodes.size();
+    node.name = std::move(name);
+    node.type = NodeType::kHost;
+    node.measured_duration_ps = static_cast<uint64_t>(std::llround(seconds * 1e12));
+    if (after != kNoNode) node.data_deps.push_back(after);
+    return push(std::move(node));
+  }
   void alloc_on_last(double bytes) { g_.nodes.back().alloc_bytes += bytes; }
   void free_on_last(double bytes) { g_.nodes.back().free_bytes += bytes; }
   uint64_t last() const { return last_; }

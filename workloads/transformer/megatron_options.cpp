@@ -109,6 +109,7 @@ const std::vector<std::pair<std::string, std::string>>& megatron_option_help() {
       {"compile.enable", "torchtitan: torch.compile fuses each layer's elementwise ops"},
       {"model.converters", "torchtitan: float8 (torchao Float8Linear, tensorwise scaling)"},
       {"float8.enable-fsdp-float8-all-gather", "torchtitan: all-gather weights in fp8"},
+      {"host-time-per-layer", "seconds of host (CPU) time the framework spends launching one layer's kernels per micro-batch, forward and backward (default 0: not modelled); bounds the step when the kernels are shorter"},
       {"mirror-replicas", "true (default) or false: simulate one data-parallel replica and mirror the rest"},
       {"weight-sparsity", kWeightSparsityHelp},
       {"mlp-activation-density", kMlpActivationDensityHelp}};
@@ -227,6 +228,8 @@ ParallelLayout layout_from_options(const MegatronOptions& options, const ModelSp
   l.dp = devices / (l.tp * l.pp);
   l.seq_length = m.seq_length;
   l.mirror_replicas = r.text("mirror-replicas", "true") != "false";
+  l.host_s_per_layer = r.number("host-time-per-layer", 0);
+  if (!(l.host_s_per_layer < 1)) r.fail("host-time-per-layer", "expected seconds below 1 (a layer's launches take milliseconds)");
   if (titan) {
     read_torchtitan_layout(r, m, l);
     return l;

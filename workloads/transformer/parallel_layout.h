@@ -47,6 +47,11 @@ struct ParallelLayout {
   // torchtitan's selective_ac_option N: every N-th layer is recomputed in full, the
   // others keep everything; 0 when unused.
   int recompute_every = 0;
+  // Host (CPU) time the framework spends per layer per micro-batch, forward and
+  // backward together, launching the layer's kernels from Python: an eager
+  // framework's dispatch, which bounds the step when kernels are shorter than it
+  // (small models, high tensor parallelism, small micro-batches). 0: not modelled.
+  double host_s_per_layer = 0;
   long long global_batch = 0;
   long long micro_batch = 1;
   long long seq_length = 0;  // 0: the model's

@@ -76,6 +76,29 @@ class ParameterGatherer {
   uint64_t unit_ends_[2] = {kNoNode, kNoNode};
 };
 
+// The framework's host thread launching each layer pass's kernels (host_s_per_layer,
+// a third for the forward, two thirds for the backward, as the backward runs twice
+// the ops; a recomputed forward adds its third). A pass's kernels cannot start
+// before the host has finished launching the pass before it, so a step is bound by
+// the slower of the host and the device, as an eager framework's is.
+class HostDispatch {
+ public:
+  HostDispatch(RankWriter& w, const ParallelLayout& l) : w_(w), per_layer_(l.host_s_per_layer) {}
+  void before_pass(double layer_share) {
+    if (per_layer_ <= 0) return;
+    if (previous_ != kNoNode) w_.wait_for(previous_);
+    previous_ = w_.host("host.dispatch", per_layer_ * layer_share, previous_);
+  }
+  void before_step_end() {
+    if (previous_ != kNoNode) w_.wait_for(previous_);
+  }
+
+ private:
+  RankWriter& w_;
+  double per_layer_;
+  uint64_t previous_ = kNoNode;
+};
+
 // Cross-entropy over the vocabulary shard. Megatron-LM's fused kernel reads the
 // logits once each way; torchtitan's loss upcasts the bf16 logits to fp32 and runs
 // log_softmax (6 + 8 bytes per logit), and its backward writes the fp32 gradient,
@@ -108,6 +131,7 @@ Graph rank_graph(const ModelSpec& m, const ParallelLayout& l, int rank, const Ra
   w.set_sparsity(m.weight_sparsity, m.mlp_activation_density);
   GradientReducer reducer(w, c);
   ParameterGatherer gatherer(w, c);
+  HostDispatch host(w, l);
   const bool titan = l.framework == Framework::kTorchtitan;
   auto forward_layer = titan ? torchtitan_layer_forward : layer_forward;
   auto backward_layer = titan ? torchtitan_layer_backward : layer_backward;
@@ -138,6 +162,7 @@ Graph rank_graph(const ModelSpec& m, const ParallelLayout& l, int rank, const Ra
         w.wait_for(w.collective("pp.recv", Collective::kRecv, p2p, {}, {}, prev, link("pf", prev, rank)));
       }
       for (int layer : layers) {
+        host.before_pass(1.0 / 3);
         gatherer.before_unit(rank_layer_parameters(m, l, layer));
         forward_layer(w, c, layer, 'f');
         gatherer.after_unit();
@@ -168,6 +193,7 @@ Graph rank_graph(const ModelSpec& m, const ParallelLayout& l, int rank, const Ra
         w.wait_for(w.collective("pp.recv", Collective::kRecv, p2p, {}, {}, next, link("pb", next, rank)));
       }
       for (auto it = layers.rbegin(); it != layers.rend(); ++it) {
+        host.before_pass(recomputes_layer(m, l, *it) ? 1.0 : 2.0 / 3);
         gatherer.before_unit(rank_layer_parameters(m, l, *it));
         backward_layer(w, c, *it);
         gatherer.after_unit();
@@ -187,6 +213,7 @@ Graph rank_graph(const ModelSpec& m, const ParallelLayout& l, int rank, const Ra
   }
   reducer.flush();
   for (uint64_t id : reducer.done()) w.wait_for(id);
+  host.before_step_end();
   // Input and output embeddings tied across pipeline stages: the first and the last
   // stage all-reduce the word embedding's fp32 gradient before the optimizer step
   // (Megatron-LM's finalize_model_grads, after the data-parallel reduction).
