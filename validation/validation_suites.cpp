@@ -1,7 +1,9 @@
 #include "validation/validation_suites.h"
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
+#include <functional>
 #include <filesystem>
 
 #include "sim/config/system_loader.h"
@@ -68,20 +70,34 @@ void collectives_suite(ValidationRun& run, const std::string& root) {
             "every other bandwidth come from NCCL's tables and datasheets");
 }
 
-void training_suite(ValidationRun& run, const std::string& root, bool quick) {
-  for (const auto& c : read_training_cases(root + "/validation/reference/training_throughput.csv")) {
+// Each runnable row of a training table of at most `max_gpus` GPUs, predicted and
+// recorded in `suite` with the role `role_of` gives it; rows that cannot run are
+// listed as skipped, with why.
+std::vector<LayoutRow> predict_training_rows(ValidationRun& run, const std::string& suite, const std::string& file, int max_gpus,
+                                             const std::function<std::string(const TrainingCase&)>& role_of) {
+  std::vector<LayoutRow> rows;
+  for (const auto& c : read_training_cases(file)) {
     if (!c.unrunnable.empty()) {
-      run.skipped.push_back("training " + c.id + ": " + c.unrunnable);
+      run.skipped.push_back(suite + " " + c.id + ": " + c.unrunnable);
       continue;
     }
-    if (quick && c.gpus > 130) continue;
+    if (c.gpus > max_gpus) continue;
     try {
       const auto p = predict_training_case(c);
-      run.cases.push_back({"training", c.id, c.role == "fit" && c.gpus <= 64 ? "fit" : "test", c.metric, c.measured, p.predicted, p.error});
+      run.cases.push_back({suite, c.id, role_of(c), c.metric, c.measured, p.predicted, p.error});
+      rows.push_back({c, p.predicted});
     } catch (const std::exception& e) {
-      run.skipped.push_back("training " + c.id + ": " + e.what());
+      run.skipped.push_back(suite + " " + c.id + ": " + e.what());
     }
   }
+  return rows;
+}
+
+std::string held_out(const TrainingCase&) { return "test"; }
+
+void training_suite(ValidationRun& run, const std::string& root, bool quick) {
+  predict_training_rows(run, "training", root + "/validation/reference/training_throughput.csv", quick ? 130 : INT_MAX,
+                        [](const TrainingCase& c) { return c.role == "fit" && c.gpus <= 64 ? "fit" : "test"; });
   summarise(run, "training", 0.10,
             "each chip's sustained_compute_fraction, on the rows marked fit within 64 GPUs "
             "(build/bin/training_error_table --fit --max-gpus 64)");
@@ -90,15 +106,7 @@ void training_suite(ValidationRun& run, const std::string& root, bool quick) {
 // Other frameworks' published runs (torchtitan's FSDP2, torch.compile, float8), each
 // modelled as that framework runs it; all held out.
 void framework_suite(ValidationRun& run, const std::string& root, bool quick) {
-  for (const auto& c : read_training_cases(root + "/validation/reference/framework_runs.csv")) {
-    if (quick && c.gpus > 130) continue;
-    try {
-      const auto p = predict_training_case(c);
-      run.cases.push_back({"frameworks", c.id, "test", c.metric, c.measured, p.predicted, p.error});
-    } catch (const std::exception& e) {
-      run.skipped.push_back("frameworks " + c.id + ": " + e.what());
-    }
-  }
+  predict_training_rows(run, "frameworks", root + "/validation/reference/framework_runs.csv", quick ? 130 : INT_MAX, held_out);
   summarise(run, "frameworks", 0.10, "nothing: every row is held out; the chips' training calibration as it stands");
   run.suites.back().gate = false;
 }
@@ -109,23 +117,9 @@ void framework_suite(ValidationRun& run, const std::string& root, bool quick) {
 void layout_suite(ValidationRun& run, const std::string& root, bool quick) {
   const std::string file = root + "/validation/reference/layout_sweeps.csv";
   if (!std::filesystem::exists(file)) return;
-  std::vector<LayoutRow> rows;
-  for (const auto& c : read_training_cases(file)) {
-    if (!c.unrunnable.empty()) {
-      run.skipped.push_back("layouts " + c.id + ": " + c.unrunnable);
-      continue;
-    }
-    // 2,147 rows: --quick ranks the one-node sweeps (8 GPUs, about 20 s), a full run those
-    // of up to 130 GPUs.
-    if (c.gpus > (quick ? 8 : 130)) continue;
-    try {
-      const auto p = predict_training_case(c);
-      run.cases.push_back({"layouts", c.id, "test", c.metric, c.measured, p.predicted, p.error});
-      rows.push_back({c, p.predicted});
-    } catch (const std::exception& e) {
-      run.skipped.push_back("layouts " + c.id + ": " + e.what());
-    }
-  }
+  // 2,147 rows: --quick ranks the one-node sweeps (8 GPUs, about 20 s), a full run those
+  // of up to 130 GPUs.
+  const auto rows = predict_training_rows(run, "layouts", file, quick ? 8 : 130, held_out);
   summarise(run, "layouts", 0.10, "nothing: every row is held out; the chips' training calibration as it stands");
   run.suites.back().gate = false;
   run.rankings = rank_sweeps(rows);

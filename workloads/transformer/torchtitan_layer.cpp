@@ -29,8 +29,8 @@ bool op_policy(const Context& c) { return c.l.recompute == Recompute::kOpPolicy;
 bool kept(char pass, const Context& c) { return pass == 'r' && op_policy(c); }
 
 // RMSNorm over rows x h. Eagerly (torchtitan's RMSNorm: x.float(), pow, mean, +eps,
-// rsqrt, multiply, type_as, times the weight) it is seven kernels moving 36 bytes
-// per element in bf16, two of them over one value per row; compiled, one kernel
+// rsqrt, multiply, type_as, times the weight) it is eight kernels moving 38 bytes
+// per element in bf16, besides two over one value per row; compiled, one kernel
 // that also adds the residual branch: two tensors in, the sum and the norm out.
 void rms_norm(RankWriter& w, const Context& c, char pass, int layer, const char* name, long long rows, long long h) {
   const std::string n = layer_name(pass, layer, name);
@@ -50,7 +50,7 @@ void rms_norm(RankWriter& w, const Context& c, char pass, int layer, const char*
 
 // Autograd of the eager RMSNorm: the weight's gradient (a reduction over the rows),
 // the input gradient through type_as, the multiply, rsqrt, mean and pow, and the
-// sum of the two paths into x, with fp32 intermediates: ~58 bytes per element.
+// sum of the two paths into x, with fp32 intermediates: 64 bytes per element.
 // Compiled, one kernel reads the gradient and x and writes dx (with the residual
 // gradient added), the weight gradient reduced alongside.
 void rms_norm_backward(RankWriter& w, const Context& c, int layer, const char* name, long long rows, long long h) {
