@@ -115,6 +115,7 @@ void vector_op_cases(OwnSuite& suite, const std::string& file, const models::Chi
     workload::Node node;
     auto& info = node.compute;
     info.kind = torch_op_kind(file, row, op);
+    info.function = *vector_function_from_string(op);  // the CSV's op names are the functions' (torch_op_kind refused others)
     info.dtype = text(row, c(file, "dtype"));
     info.m = static_cast<int64_t>(csv_number(file, row, c(file, "rows"), "rows"));
     info.n = static_cast<int64_t>(csv_number(file, row, c(file, "cols"), "cols"));

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/base/vector_function.h"
+
 namespace suanli::workload {
 
 // kHost: a call on a host (CPU) thread that gates the device's work, as a CUDA
@@ -51,6 +53,9 @@ struct ComputeInfo {
   double flops = 0;
   double bytes = 0;
   Sparsity sparsity;  // matrix ops only; dense unless a generator or trace says otherwise
+  // Vector ops: which framework kernel this is where known (rows of n elements; the
+  // chip's measured kernel library then prices it), else the roofline.
+  VectorFunction function = VectorFunction::kUnknown;
   bool holds_weights() const { return b_is_weight.value_or(kind == ComputeKind::kGemm); }
 };
 

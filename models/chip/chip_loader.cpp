@@ -147,6 +147,20 @@ AttentionKernelSpec attention_kernel(YamlFields f, const ChipSpec& chip) {
   return k;
 }
 
+// calibration.vector_kernels: the framework's vector kernels measured on the chip.
+VectorKernelSpec vector_kernels(YamlFields f) {
+  VectorKernelSpec k;
+  k.name = f.required_string("name");
+  if (k.name.empty()) f.fail("name", "expected the kernel library's name (pytorch-cuda, ...)");
+  k.elementwise = non_negative(f, "elementwise");
+  k.row_per_warp = non_negative(f, "row_per_warp");
+  k.row_per_block = non_negative(f, "row_per_block");
+  k.row_multipass = non_negative(f, "row_multipass");
+  k.norm = non_negative(f, "norm");
+  f.finish();
+  return k;
+}
+
 }  // namespace
 
 std::vector<std::string> preset_dirs() { return preset_search_dirs("SUANLI_PRESET_PATH", SUANLI_PRESET_DIR); }
@@ -222,6 +236,7 @@ ChipSpec parse_chip(const YAML::Node& node, const std::string& file, const std::
   if (!(chip.calibration.collective_core_fraction >= 0 && chip.calibration.collective_core_fraction < 1))
     cal.fail("collective_core_fraction", "expected a fraction in [0, 1)");
   if (cal.has("attention_kernel")) chip.calibration.attention_kernel = attention_kernel(cal.section("attention_kernel"), chip);
+  if (cal.has("vector_kernels")) chip.calibration.vector_kernels = vector_kernels(cal.section("vector_kernels"));
   cal.finish();
 
   chip.sparsity = sparsity_spec(top, file, path);
@@ -274,7 +289,7 @@ ChipSpec load_chip(const YAML::Node& node, const std::string& file, const std::s
   overrides.remove("preset");
   merge_optional_sections(merged, overrides, {"sparsity", "energy", "cim"}, file, path);
   // Optional fields a preset may leave out, which an override may then add.
-  for (const auto& [section, key] : {std::pair<const char*, const char*>{"calibration", "attention_kernel"}, {"compute", "special_function_rate"}})
+  for (const auto& [section, key] : {std::pair<const char*, const char*>{"calibration", "attention_kernel"}, {"calibration", "vector_kernels"}, {"compute", "special_function_rate"}})
     if (overrides[section] && overrides[section].IsMap() && overrides[section][key] && merged[section] && !merged[section][key]) {
       merged[section][key] = YAML::Clone(overrides[section][key]);
       overrides[section].remove(key);

@@ -66,6 +66,22 @@ struct AttentionKernelSpec {
   bool present() const { return !name.empty(); }
 };
 
+// The framework's vector kernels as measured on the chip (PyTorch's eager CUDA
+// kernels; models/compute/vector_kernels.h): the fp32 instructions per element each
+// kernel family issues besides the op's own math (loads, stores, conversions,
+// address arithmetic, reductions across a row, and the stalls of too few resident
+// rows), fitted on measured kernels. Absent (empty name): vector ops are priced as
+// a roofline of their FLOPs and bytes.
+struct VectorKernelSpec {
+  std::string name;                   // pytorch-cuda, ...
+  double elementwise = 0;             // vectorized elementwise loop
+  double row_per_warp = 0;            // softmax, one row per warp held in registers (short rows)
+  double row_per_block = 0;           // softmax, one row per 1,024-thread block held on chip
+  double row_multipass = 0;           // softmax, rows too long for the block: three passes over HBM
+  double norm = 0;                    // layer/RMS norm, one row per 128-thread block, two passes
+  bool present() const { return !name.empty(); }
+};
+
 // Parameters of the analytical models that are fitted, not read off a datasheet.
 struct CalibrationSpec {
   double matrix_efficiency = 1;  // best achieved fraction of dense matrix peak
@@ -99,6 +115,7 @@ struct CalibrationSpec {
   // long as a collective runs.
   double collective_core_fraction = 0;
   AttentionKernelSpec attention_kernel;
+  VectorKernelSpec vector_kernels;
 };
 
 // Compute-in-memory crossbars (models/compute/cim_model.h): weights stay in the

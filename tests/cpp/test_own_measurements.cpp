@@ -114,3 +114,28 @@ TEST_CASE("Host calls of the autograd thread run in their own queue, not behind 
   CHECK(threads == std::set<int>{0, 1});  // forward on the main thread, backward on autograd's
   CHECK(workload::compute_kind_from_name("nvjet_sm90_tst_256x128_64x4_1x2_h_bz_coopA_NNT") == workload::ComputeKind::kGemm);
 }
+
+TEST_CASE("PyTorch's vector kernels in a trace are priced by kernel where the chip has the library", "[own][replay][vector]") {
+  const auto traced = workload::read_kineto_traces({kH200 + "/train_rank0.json.gz"});
+  std::map<VectorFunction, int> kernels;
+  for (const auto& node : traced.workload.graphs[0].nodes)
+    if (node.type == workload::NodeType::kCompute && node.compute.function != VectorFunction::kUnknown) {
+      ++kernels[node.compute.function];
+      CHECK(node.compute.m > 0);
+      CHECK(node.compute.n > 0);
+    }
+  // 3 steps x 4 layers: two norms and a GELU per layer; the loss's log-softmax per
+  // step; the residual adds (same-shape inputs only).
+  CHECK(kernels[VectorFunction::kLayerNorm] == 24);
+  CHECK(kernels[VectorFunction::kGelu] == 12);
+  CHECK(kernels[VectorFunction::kLogSoftmax] == 3);
+  CHECK(kernels[VectorFunction::kAdd] > 0);
+  const int known = kernels[VectorFunction::kLayerNorm] + kernels[VectorFunction::kGelu] + kernels[VectorFunction::kLogSoftmax] +
+                    kernels[VectorFunction::kAdd];
+  // On the H200 system the chip model prices them; on one without the library they
+  // keep their measured (or bandwidth-scaled) time.
+  const auto h200 = sim::replay_traces({kH200 + "/train_rank0.json.gz"}, config::load_system_preset("hgx-h200", 1), sim::Durations::kModelled);
+  const auto a100 = sim::replay_traces({kH200 + "/train_rank0.json.gz"}, config::load_system_preset("dgx-a100", 1), sim::Durations::kModelled);
+  CHECK(h200.modelled_ops == a100.modelled_ops + known);
+  CHECK(std::fabs(h200.ranks[0].predicted_span_s / h200.ranks[0].measured_span_s - 1) < 0.06);  // +3.9% on 2026-12-05
+}

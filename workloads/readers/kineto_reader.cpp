@@ -258,6 +258,44 @@ void set_gemm_shape(ComputeInfo& c, const CpuOp& op) {
   }
 }
 
+// PyTorch's own vector ops, by the CPU op that launched the kernel: the function the
+// kernel computes and the op kind. Each launches one kernel of that function (the
+// backward ops and composites launch others and stay unknown).
+struct TorchVectorOp {
+  const char* name;
+  VectorFunction function;
+  ComputeKind kind;
+};
+constexpr TorchVectorOp kTorchVectorOps[] = {
+    {"aten::add", VectorFunction::kAdd, ComputeKind::kElementwise},
+    {"aten::add_", VectorFunction::kAdd, ComputeKind::kElementwise},
+    {"aten::silu", VectorFunction::kSilu, ComputeKind::kElementwise},
+    {"aten::silu_", VectorFunction::kSilu, ComputeKind::kElementwise},
+    {"aten::gelu", VectorFunction::kGelu, ComputeKind::kElementwise},
+    {"aten::_softmax", VectorFunction::kSoftmax, ComputeKind::kSoftmax},
+    {"aten::_log_softmax", VectorFunction::kLogSoftmax, ComputeKind::kSoftmax},
+    {"aten::native_layer_norm", VectorFunction::kLayerNorm, ComputeKind::kNorm},
+    {"aten::_fused_rms_norm", VectorFunction::kRmsNorm, ComputeKind::kNorm},
+};
+
+// A vector kernel's rows and row length from its op's first input (reduced over the
+// last dimension, as the ops above are in Transformers); an add only where both
+// inputs have the same shape (no broadcast).
+void set_vector_shape(ComputeInfo& c, const CpuOp& op) {
+  for (const auto& known : kTorchVectorOps) {
+    if (op.name != known.name) continue;
+    if (op.dims.empty() || op.dims[0].empty()) return;
+    const auto& input = op.dims[0];
+    if (known.function == VectorFunction::kAdd && (op.dims.size() < 2 || op.dims[1] != input)) return;
+    int64_t rows = 1;
+    for (size_t i = 0; i + 1 < input.size(); ++i) rows *= input[i];
+    if (rows <= 0 || input.back() <= 0) return;
+    c.kind = known.kind, c.function = known.function, c.dtype = op.dtype;
+    c.m = rows, c.n = input.back();
+    return;
+  }
+}
+
 uint64_t picoseconds(double us) { return static_cast<uint64_t>(std::llround(std::max(0.0, us) * 1e6)); }
 
 // The last op of a stream's history (launch correlation, node; in launch order)
@@ -409,6 +447,7 @@ Graph build_graph(const RankEvents& ev, int rank, int world, bool match_collecti
       node.type = NodeType::kCompute;
       node.compute.kind = compute_kind_from_name(d.name);
       if (cpu && (node.compute.kind == ComputeKind::kGemm)) set_gemm_shape(node.compute, *cpu);
+      if (cpu && node.compute.kind != ComputeKind::kGemm && node.compute.kind != ComputeKind::kAttention) set_vector_shape(node.compute, *cpu);
       fill_compute_costs(node.compute);
     }
     // Launched by its runtime call; after the stream's previous op; after the events it waits on.

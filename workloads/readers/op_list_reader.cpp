@@ -49,6 +49,21 @@ void read_shape(YamlFields& fields, ComputeInfo& op) {
   }
 }
 
+// `function`: which framework kernel a vector op is (its kind must agree), so that a
+// chip with a measured kernel library prices that kernel rather than the roofline.
+VectorFunction read_vector_function(YamlFields& fields, ComputeKind kind) {
+  const std::string name = fields.optional_string("function", "");
+  if (name.empty()) return VectorFunction::kUnknown;
+  const auto function = vector_function_from_string(name);
+  if (!function) fields.fail("function", "unknown function '" + name + "'; expected one of " + known_vector_functions());
+  const bool elementwise = *function == VectorFunction::kAdd || *function == VectorFunction::kSilu || *function == VectorFunction::kGelu;
+  const bool softmax = *function == VectorFunction::kSoftmax || *function == VectorFunction::kLogSoftmax;
+  const ComputeKind expected = elementwise ? ComputeKind::kElementwise : softmax ? ComputeKind::kSoftmax : ComputeKind::kNorm;
+  if (kind != expected)
+    fields.fail("function", name + " is " + std::string(expected == ComputeKind::kElementwise ? "an " : "a ") + to_string(expected) + " op, but kind is " + to_string(kind));
+  return *function;
+}
+
 }  // namespace
 
 Node read_op_entry(const YAML::Node& entry, const std::string& file, const std::string& path) {
@@ -67,6 +82,7 @@ Node read_op_entry(const YAML::Node& entry, const std::string& file, const std::
     if (node.compute.backward && node.compute.kind != ComputeKind::kAttention)
       fields.fail("backward", "only an attention op has a backward kernel of its own; write a GEMM's backward as its GEMMs");
     read_shape(fields, node.compute);
+    node.compute.function = read_vector_function(fields, node.compute.kind);
     node.compute.flops = fields.optional_number("flops", 0);
     node.compute.bytes = fields.optional_bytes("bytes", 0);
     const bool gemm = node.compute.kind == ComputeKind::kGemm || node.compute.kind == ComputeKind::kBatchedGemm;

@@ -88,6 +88,16 @@ class RankWriter {
   uint64_t pass(std::string name, ComputeKind kind, long long rows, long long cols, double bytes_per_element) {
     return add_compute(std::move(name), kind, dtype_, rows, cols, 0, 1, false, {}, static_cast<double>(rows) * cols * bytes_per_element);
   }
+  // One of PyTorch's eager kernels (`pass` above) whose identity the vector model
+  // prices where the chip has that kernel library measured (models/compute/vector_kernels.h);
+  // in the activations' dtype unless another is given (the loss's fp32 logits).
+  uint64_t torch_kernel(std::string name, VectorFunction function, ComputeKind kind, long long rows, long long cols,
+                        double bytes_per_element, const std::string& dtype = "") {
+    const uint64_t id = add_compute(std::move(name), kind, dtype.empty() ? dtype_ : dtype, rows, cols, 0, 1, false, {},
+                                    static_cast<double>(rows) * cols * bytes_per_element);
+    g_.nodes.back().compute.function = function;
+    return id;
+  }
   // A collective on the compute stream's path: it waits for the stream and the
   // stream waits for it (tensor-parallel all-reduces, all-to-alls).
   uint64_t blocking(std::string name, Collective kind, double bytes, const std::vector<int>& group) {
