@@ -9,6 +9,7 @@
 #include "sim/config/system_loader.h"
 #include "sim/core/training_run.h"
 #include "validation/fit_by_bisection.h"
+#include "workloads/transformer/pipeline_partition.h"
 
 namespace suanli::validation {
 namespace {
@@ -122,10 +123,12 @@ TrainingPrediction predict_training_case(const TrainingCase& c, double compute_f
   if (c.gpu != "a100-sxm4-80gb" && c.gpu != "h100-sxm5-80gb") node["chip"] = c.gpu;  // other H100-class chips in the same fabric
   node["nodes"] = std::max(1L, c.gpus / 8);
   auto system = config::load_system(node, c.id, "gpu", 0);
+  auto layout = c.layout;
+  if (c.framework == "nanotron" && layout.pp > 1) layout.stage_layers = workload::nanotron_stage_layers(model, layout.pp);
   if (compute_fraction > 0)
     for (auto& chip : system.devices) chip.calibration.sustained_compute_fraction = compute_fraction;
   const auto start = std::chrono::steady_clock::now();
-  const auto r = sim::run_training(model, c.layout, system, c.id);
+  const auto r = sim::run_training(model, layout, system, c.id);
   TrainingPrediction p;
   p.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (c.metric == "iteration_s") p.predicted = r.iteration_time_s;

@@ -1,6 +1,7 @@
 #include "workloads/transformer/megatron_options.h"
 
 #include <set>
+#include <utility>
 
 #include "sim/base/error.h"
 #include "workloads/sparsity_config.h"
@@ -89,6 +90,8 @@ const std::vector<std::pair<std::string, std::string>>& megatron_option_help() {
       {"tensor-model-parallel-size", "default 1"},
       {"pipeline-model-parallel-size", "default 1"},
       {"num-layers-per-virtual-pipeline-stage", "interleaved 1F1B"},
+      {"decoder-first-pipeline-num-layers", "layers of the first pipeline stage (default: an even split)"},
+      {"decoder-last-pipeline-num-layers", "layers of the last pipeline stage; the middle stages split the rest evenly"},
       {"expert-model-parallel-size", "default 1"},
       {"sequence-parallel", ""},
       {"recompute-granularity", "full or selective (default: none)"},
@@ -207,6 +210,30 @@ void read_torchtitan_layout(const MegatronOptions& r, const ModelSpec& m, Parall
   if (m.is_moe() || !m.llama) r.fail("framework", "torchtitan is modelled for dense Llama-style models; " + m.name + " is not one");
 }
 
+// Megatron-Core's uneven pipeline split (--decoder-first/last-pipeline-num-layers,
+// get_num_layers_to_build in megatron/core/transformer/transformer_block.py): the
+// first and last stages take the layers given, the stages between split the rest
+// evenly.
+void read_uneven_stages(const MegatronOptions& r, const ModelSpec& m, ParallelLayout& l) {
+  const bool first = r.has("decoder-first-pipeline-num-layers"), last = r.has("decoder-last-pipeline-num-layers");
+  if (!first && !last) return;
+  const char* option = first ? "decoder-first-pipeline-num-layers" : "decoder-last-pipeline-num-layers";
+  if (l.pp < 2) r.fail(option, "needs --pipeline-model-parallel-size of 2 or more");
+  if (l.vpp > 1) r.fail(option, "is not modelled with --num-layers-per-virtual-pipeline-stage");
+  const long long first_layers = first ? r.integer("decoder-first-pipeline-num-layers", 0) : 0;
+  const long long last_layers = last ? r.integer("decoder-last-pipeline-num-layers", 0) : 0;
+  for (const auto& [given, value] : {std::pair<bool, long long>{first, first_layers}, {last, last_layers}})
+    if (given && (value < 0 || value > m.layers))
+      r.fail(option, "expected 0.." + std::to_string(m.layers) + " layers (" + m.name + " has " + std::to_string(m.layers) + ")");
+  const int middle = l.pp - (first ? 1 : 0) - (last ? 1 : 0);
+  const long long rest = m.layers - first_layers - last_layers;
+  if (rest < 0 || (middle == 0 && rest != 0) || (middle > 0 && rest % middle != 0))
+    r.fail(option, std::to_string(rest) + " remaining layers do not split evenly over the other " + std::to_string(middle) + " stages");
+  l.stage_layers.assign(l.pp, middle > 0 ? static_cast<int>(rest / middle) : 0);
+  if (first) l.stage_layers.front() = static_cast<int>(first_layers);
+  if (last) l.stage_layers.back() = static_cast<int>(last_layers);
+}
+
 }  // namespace
 
 ParallelLayout layout_from_options(const MegatronOptions& options, const ModelSpec& m, int devices) {
@@ -241,6 +268,7 @@ ParallelLayout layout_from_options(const MegatronOptions& options, const ModelSp
                                                           " stages do not divide " + std::to_string(m.layers) + " layers");
     l.vpp = static_cast<int>(m.layers / (per * l.pp));
   }
+  read_uneven_stages(r, m, l);
   l.sequence_parallel = r.flag("sequence-parallel");
   const std::string granularity = r.text("recompute-granularity", "none");
   if (granularity == "full") l.recompute = Recompute::kFull;

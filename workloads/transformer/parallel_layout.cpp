@@ -48,7 +48,17 @@ void check_layout(const ModelSpec& m, const ParallelLayout& l, int devices, cons
   if (m.kv_heads % l.tp != 0 && l.tp % m.kv_heads != 0)
     fail("--tensor-model-parallel-size", n(l.tp) + " and the " + n(m.kv_heads) + " key/value heads of " + m.name +
                                              " do not divide one another");
-  if (m.layers < l.pp * l.vpp)
+  if (!l.stage_layers.empty()) {
+    long long total = 0;
+    for (int layers : l.stage_layers) {
+      if (layers < 0) fail("pipeline stage layers", "a stage cannot have " + n(layers) + " layers");
+      total += layers;
+    }
+    if (l.vpp != 1) fail("pipeline stage layers", "layers per stage are given for one model chunk per stage, not interleaved schedules");
+    if (static_cast<int>(l.stage_layers.size()) != l.pp || total != m.layers)
+      fail("pipeline stage layers", n(static_cast<long long>(l.stage_layers.size())) + " stages with " + n(total) + " layers in all; expected " +
+                                        n(l.pp) + " stages holding the " + n(m.layers) + " layers of " + m.name);
+  } else if (m.layers < l.pp * l.vpp)
     fail(l.vpp > 1 ? "--num-layers-per-virtual-pipeline-stage" : "--pipeline-model-parallel-size",
          n(l.pp) + " pipeline stages x " + n(l.vpp) + " model chunks need at least as many layers; " + m.name + " has " +
              n(m.layers));

@@ -39,6 +39,11 @@ struct ParallelLayout {
   int tp = 1, pp = 1, dp = 1;
   int ep = 1;   // expert parallelism, inside data parallelism (divides dp)
   int vpp = 1;  // model chunks per pipeline rank; > 1 is interleaved 1F1B
+  // Layers of each pipeline stage, first to last (vpp 1), where the framework does not
+  // split evenly (nanotron balances an estimate of each block's compute, the LM head
+  // included: pipeline_partition.h). Empty: Megatron's even split, the first stages
+  // taking one layer more where the layers do not divide.
+  std::vector<int> stage_layers;
   bool sequence_parallel = false;
   int zero = 0;  // 0: plain data parallel; 1: optimizer states sharded (Megatron's distributed optimizer); 2: + gradients; 3: + parameters (FSDP)
   Recompute recompute = Recompute::kNone;

@@ -153,13 +153,19 @@ Graph rank_graph(const ModelSpec& m, const ParallelLayout& l, int rank, const Ra
     // fp8 all-gather.
     const double weight_casts = titan ? (l.fp8_all_gather ? 1.0 / l.dp : 1.0) : (step.microbatch == 0 ? 1.0 : 0.0);
     w.set_fp8(l.fp8_recipe, weight_casts);
+    // What the step's sends wait for: its last op, or what it received where the
+    // stage holds no layers (a stage a cost-balanced split leaves empty passes the
+    // activations on).
+    uint64_t received = kNoNode;
+    auto output = [&] { return layers.empty() && received != kNoNode ? received : w.last(); };
     if (step.forward) {
       if (first) {
         gatherer.before_unit(table);
         w.compute("f.embed", ComputeKind::kEmbedding, T, h);
         gatherer.after_unit();
       } else {
-        w.wait_for(w.collective("pp.recv", Collective::kRecv, p2p, {}, {}, prev, link("pf", prev, rank)));
+        received = w.collective("pp.recv", Collective::kRecv, p2p, {}, {}, prev, link("pf", prev, rank));
+        w.wait_for(received);
       }
       for (int layer : layers) {
         host.before_pass(1.0 / 3);
@@ -175,7 +181,7 @@ Graph rank_graph(const ModelSpec& m, const ParallelLayout& l, int rank, const Ra
         gatherer.after_unit();
         w.alloc_on_last(4.0 * T * m.vocab / t);
       } else {
-        w.collective("pp.send", Collective::kSend, p2p, {}, {w.last()}, next, link("pf", rank, next));
+        w.collective("pp.send", Collective::kSend, p2p, {}, {output()}, next, link("pf", rank, next));
       }
     } else {
       const bool final_pass = step.microbatch == microbatches - 1;
@@ -190,7 +196,8 @@ Graph rank_graph(const ModelSpec& m, const ParallelLayout& l, int rank, const Ra
         gatherer.after_unit();
         if (final_pass) reducer.add(table, 0, w.last());
       } else {
-        w.wait_for(w.collective("pp.recv", Collective::kRecv, p2p, {}, {}, next, link("pb", next, rank)));
+        received = w.collective("pp.recv", Collective::kRecv, p2p, {}, {}, next, link("pb", next, rank));
+        w.wait_for(received);
       }
       for (auto it = layers.rbegin(); it != layers.rend(); ++it) {
         host.before_pass(recomputes_layer(m, l, *it) ? 1.0 : 2.0 / 3);
@@ -207,7 +214,7 @@ Graph rank_graph(const ModelSpec& m, const ParallelLayout& l, int rank, const Ra
         w.compute("b.embed", ComputeKind::kElementwise, T, h);
         if (final_pass) reducer.add(table, 0, w.last());
       } else {
-        w.collective("pp.send", Collective::kSend, p2p, {}, {w.last()}, prev, link("pb", rank, prev));
+        w.collective("pp.send", Collective::kSend, p2p, {}, {output()}, prev, link("pb", rank, prev));
       }
     }
   }

@@ -20,12 +20,18 @@ long long sequence(const ModelSpec& m, const ParallelLayout& l) { return l.seq_l
 }  // namespace
 
 std::vector<int> chunk_layers(const ModelSpec& m, const ParallelLayout& l, int stage, int chunk) {
+  std::vector<int> layers;
+  if (!l.stage_layers.empty()) {  // the framework's own split (one chunk per stage)
+    int first = 0;
+    for (int s = 0; s < stage; ++s) first += l.stage_layers[s];
+    for (int i = 0; i < l.stage_layers[stage]; ++i) layers.push_back(first + i);
+    return layers;
+  }
   // Model chunks in pipeline order; where the layers do not divide evenly the
   // first chunks take one layer more (Llama 3 405B's 126 layers over 16 stages).
   const int chunks = l.pp * l.vpp, index = chunk * l.pp + stage;
   const int base = m.layers / chunks, extra = m.layers % chunks;
   const int first = index * base + std::min(index, extra);
-  std::vector<int> layers;
   for (int i = 0; i < base + (index < extra ? 1 : 0); ++i) layers.push_back(first + i);
   return layers;
 }
@@ -34,6 +40,13 @@ namespace {
 
 // Position of a layer inside its model chunk (see chunk_layers).
 int position_in_chunk(const ModelSpec& m, const ParallelLayout& l, int layer) {
+  if (!l.stage_layers.empty()) {
+    for (int layers : l.stage_layers) {
+      if (layer < layers) return layer;
+      layer -= layers;
+    }
+    return layer;
+  }
   const int chunks = l.pp * l.vpp, base = m.layers / chunks, extra = m.layers % chunks;
   const int in_longer = extra * (base + 1);
   return layer < in_longer ? layer % (base + 1) : (layer - in_longer) % base;
