@@ -203,6 +203,7 @@ ChipSpec parse_chip(const YAML::Node& node, const std::string& file, const std::
   YamlFields host(top.child("host_link"), file, join_path(path, "host_link"));
   chip.host_link.bandwidth_Bps = positive(host, "bandwidth_Bps");
   chip.host_link.latency_s = non_negative(host, "latency_s");
+  if (host.has("efficiency")) chip.host_link.efficiency = fraction(host, "efficiency");
   host.finish();
 
   YamlFields power(top.child("power"), file, join_path(path, "power"));

@@ -34,6 +34,8 @@ struct MemorySpec {
 struct HostLinkSpec {
   double bandwidth_Bps = 0;  // per direction
   double latency_s = 0;
+  double efficiency = 1;     // share of the bandwidth a copy engine's transfer reaches
+  double achievable_Bps() const { return bandwidth_Bps * efficiency; }
 };
 
 struct PowerSpec {

@@ -46,7 +46,7 @@ OpCost copy_cost(const ChipSpec& chip, CopyPath path, double bytes) {
     return cost;
   }
   cost.fixed_s = chip.host_link.latency_s;
-  cost.busy_s = bytes / chip.host_link.bandwidth_Bps;
+  cost.busy_s = bytes / chip.host_link.achievable_Bps();
   cost.hbm_bytes = bytes;
   return cost;
 }

@@ -139,3 +139,15 @@ TEST_CASE("PyTorch's vector kernels in a trace are priced by kernel where the ch
   CHECK(h200.modelled_ops == a100.modelled_ops + known);
   CHECK(std::fabs(h200.ranks[0].predicted_span_s / h200.ranks[0].measured_span_s - 1) < 0.06);  // +3.9% on 2026-12-05
 }
+
+TEST_CASE("Host copies on the H200: the link fitted on host-to-device rows predicts device-to-host", "[own]") {
+  const auto suite = validation::run_own_suite(kH200);
+  std::vector<double> large;  // 1 MiB and up, where the per-copy latency is under a sixth of the time
+  for (const auto& c : suite.cases)
+    if (c.family == "device_to_host") {
+      CHECK(c.role == "test");
+      if (c.measured_s > 1e-5) large.push_back(std::fabs(c.error()));
+    }
+  REQUIRE(large.size() == 4);
+  for (double e : large) CHECK(e < 0.05);  // 0.0-4.1% when fitted (2026-12-05)
+}
