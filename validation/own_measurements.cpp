@@ -99,13 +99,10 @@ void memory_bench_cases(OwnSuite& suite, const std::string& file, const models::
   }
 }
 
-// PyTorch's kernels, as the simulator's op kinds: add, GELU and SiLU are
-// elementwise; softmax and log-softmax are softmax; layer and RMS norms are norms.
-workload::ComputeKind torch_op_kind(const std::string& file, const CsvRow& row, const std::string& op) {
-  if (op == "add" || op == "gelu" || op == "silu") return workload::ComputeKind::kElementwise;
-  if (op == "softmax" || op == "log_softmax") return workload::ComputeKind::kSoftmax;
-  if (op == "layer_norm" || op == "rms_norm") return workload::ComputeKind::kNorm;
-  throw InputError(file, row.where() + ", column op", "unknown op '" + op + "'");
+// PyTorch's kernels by their function's name (add, silu, gelu, softmax, ...).
+VectorFunction torch_op_function(const std::string& file, const CsvRow& row, const std::string& op) {
+  if (auto function = vector_function_from_string(op)) return *function;
+  throw InputError(file, row.where() + ", column op", "unknown op '" + op + "'; expected one of " + known_vector_functions());
 }
 
 void vector_op_cases(OwnSuite& suite, const std::string& file, const models::ChipSpec& chip, const std::set<std::string>& fit) {
@@ -114,8 +111,8 @@ void vector_op_cases(OwnSuite& suite, const std::string& file, const models::Chi
     const std::string op = text(row, c(file, "op"));
     workload::Node node;
     auto& info = node.compute;
-    info.kind = torch_op_kind(file, row, op);
-    info.function = *vector_function_from_string(op);  // the CSV's op names are the functions' (torch_op_kind refused others)
+    info.function = torch_op_function(file, row, op);
+    info.kind = workload::compute_kind_of(info.function);
     info.dtype = text(row, c(file, "dtype"));
     info.m = static_cast<int64_t>(csv_number(file, row, c(file, "rows"), "rows"));
     info.n = static_cast<int64_t>(csv_number(file, row, c(file, "cols"), "cols"));

@@ -125,6 +125,16 @@ std::optional<ComputeKind> compute_kind_from_string(const std::string& name) {
   return std::nullopt;
 }
 
+ComputeKind compute_kind_of(VectorFunction function) {
+  switch (function) {
+    case VectorFunction::kSoftmax:
+    case VectorFunction::kLogSoftmax: return ComputeKind::kSoftmax;
+    case VectorFunction::kLayerNorm:
+    case VectorFunction::kRmsNorm: return ComputeKind::kNorm;
+    default: return ComputeKind::kElementwise;
+  }
+}
+
 std::optional<Collective> collective_from_string(const std::string& name) {
   for (auto kind : {Collective::kAllReduce, Collective::kAllGather, Collective::kReduceScatter,
                     Collective::kAllToAll, Collective::kBroadcast, Collective::kReduce,

@@ -121,6 +121,8 @@ std::string kind_name(const Node& node);  // "gemm", "copy", "all_reduce", ...
 
 // Parses the names used in YAML and on the command line; nullopt when unknown.
 std::optional<ComputeKind> compute_kind_from_string(const std::string& name);
+// The op kind a framework kernel is (kUnknown: elementwise, the kind that assumes least).
+ComputeKind compute_kind_of(VectorFunction function);
 std::optional<Collective> collective_from_string(const std::string& name);
 std::optional<Location> location_from_string(const std::string& name);
 bool is_known_dtype(const std::string& name);

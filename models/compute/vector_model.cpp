@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "models/compute/matrix_model.h"
 #include "models/compute/vector_kernels.h"
 #include "sim/base/error.h"
 
@@ -22,15 +23,16 @@ OpCost vector_cost(const ChipSpec& chip, const VectorWork& work) {
   cost.hbm_bytes = work.bytes;
   cost.flops = work.flops;
   cost.plan = "vector";
-  const bool kernel_known = work.function != VectorFunction::kUnknown && work.rows > 0 && work.row_length > 0 && work.element_bytes > 0;
+  const bool kernel_known = work.function != VectorFunction::kUnknown && work.rows > 0 && work.row_length > 0;
   if (kernel_known && chip.calibration.vector_kernels.present()) {
     // The kernel's instructions at one per fp32 lane per clock (an FMA is two of the
     // fp32 peak's FLOPs), and its extra passes over rows that do not stay on chip.
-    const auto plan = plan_vector_kernel(chip, work.function, work.row_length, work.element_bytes);
+    const double bytes_per_element = element_bytes(work.dtype);
+    const auto plan = plan_vector_kernel(chip, work.function, work.row_length, bytes_per_element);
     const double elements = work.rows * static_cast<double>(work.row_length);
     const double lane_instructions_per_s = vector_peak(chip, "fp32") / 2;
     cost.busy_s = std::max(cost.busy_s, elements * plan.instructions_per_element / lane_instructions_per_s);
-    cost.hbm_bytes += (plan.reads_per_element - 1) * elements * work.element_bytes;
+    cost.hbm_bytes += (plan.reads_per_element - 1) * elements * bytes_per_element;
     cost.plan = plan.kernel;
   }
   return cost;

@@ -14,12 +14,11 @@ struct VectorWork {
   double bytes = 0;  // read + written in HBM, each element once
   std::string dtype = "bf16";
   // Which framework kernel this is, over `rows` rows of `row_length` elements of
-  // `element_bytes`: known, and the chip has a measured kernel library, the kernel's
+  // `dtype`: known, and the chip has a measured kernel library, the kernel's
   // instructions and passes price the op (vector_kernels.h); otherwise the roofline.
   VectorFunction function = VectorFunction::kUnknown;
   double rows = 0;
   int64_t row_length = 0;
-  double element_bytes = 0;
 };
 
 OpCost vector_cost(const ChipSpec& chip, const VectorWork& work);

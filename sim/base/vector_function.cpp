@@ -16,13 +16,27 @@ const char* to_string(VectorFunction function) {
   return "?";
 }
 
+namespace {
+
+constexpr VectorFunction kKnown[] = {VectorFunction::kAdd,        VectorFunction::kSilu,      VectorFunction::kGelu,
+                                     VectorFunction::kSoftmax,    VectorFunction::kLogSoftmax, VectorFunction::kLayerNorm,
+                                     VectorFunction::kRmsNorm};
+
+}  // namespace
+
 std::optional<VectorFunction> vector_function_from_string(const std::string& name) {
-  for (auto f : {VectorFunction::kAdd, VectorFunction::kSilu, VectorFunction::kGelu, VectorFunction::kSoftmax,
-                 VectorFunction::kLogSoftmax, VectorFunction::kLayerNorm, VectorFunction::kRmsNorm})
+  for (auto f : kKnown)
     if (name == to_string(f)) return f;
   return std::nullopt;
 }
 
-const char* known_vector_functions() { return "add, silu, gelu, softmax, log_softmax, layer_norm, rms_norm"; }
+const std::string& known_vector_functions() {
+  static const std::string names = [] {
+    std::string list;
+    for (auto f : kKnown) list += (list.empty() ? "" : ", ") + std::string(to_string(f));
+    return list;
+  }();
+  return names;
+}
 
 }  // namespace suanli

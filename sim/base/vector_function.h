@@ -14,6 +14,6 @@ enum class VectorFunction : uint8_t { kUnknown, kAdd, kSilu, kGelu, kSoftmax, kL
 
 const char* to_string(VectorFunction function);
 std::optional<VectorFunction> vector_function_from_string(const std::string& name);  // "" or unknown: nullopt
-const char* known_vector_functions();  // for error messages
+const std::string& known_vector_functions();  // "add, silu, ...", for error messages
 
 }  // namespace suanli

@@ -181,8 +181,7 @@ models::OpCost node_cost(const Node& node, const models::ChipSpec& chip, bool ci
       if (c.m > 0 && c.n > 0 && c.k > 0) return models::attention_cost(chip, {c.m, c.n, c.k, c.batch, c.dtype, c.causal, c.backward});
       break;
     default:
-      return models::vector_cost(chip, {c.flops, c.bytes, c.dtype, c.function, static_cast<double>(std::max<int64_t>(c.batch, 1)) * c.m,
-                                        c.n, workload::dtype_bytes(c.dtype)});
+      return models::vector_cost(chip, {c.flops, c.bytes, c.dtype, c.function, static_cast<double>(std::max<int64_t>(c.batch, 1)) * c.m, c.n});
   }
   // A matrix op known only by its FLOPs and bytes: matrix units at their achieved peak.
   models::OpCost cost;

@@ -23,7 +23,7 @@ namespace {
 
 models::VectorWork fp16_rows(VectorFunction function, double rows, int64_t width) {
   const double elements = rows * static_cast<double>(width);
-  return {5 * elements, 4 * elements, "fp16", function, rows, width, 2};
+  return {5 * elements, 4 * elements, "fp16", function, rows, width};
 }
 
 double seconds(const models::ChipSpec& chip, const models::VectorWork& work) {

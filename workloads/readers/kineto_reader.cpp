@@ -259,23 +259,22 @@ void set_gemm_shape(ComputeInfo& c, const CpuOp& op) {
 }
 
 // PyTorch's own vector ops, by the CPU op that launched the kernel: the function the
-// kernel computes and the op kind. Each launches one kernel of that function (the
+// kernel computes. Each launches one kernel of that function (the
 // backward ops and composites launch others and stay unknown).
 struct TorchVectorOp {
   const char* name;
   VectorFunction function;
-  ComputeKind kind;
 };
 constexpr TorchVectorOp kTorchVectorOps[] = {
-    {"aten::add", VectorFunction::kAdd, ComputeKind::kElementwise},
-    {"aten::add_", VectorFunction::kAdd, ComputeKind::kElementwise},
-    {"aten::silu", VectorFunction::kSilu, ComputeKind::kElementwise},
-    {"aten::silu_", VectorFunction::kSilu, ComputeKind::kElementwise},
-    {"aten::gelu", VectorFunction::kGelu, ComputeKind::kElementwise},
-    {"aten::_softmax", VectorFunction::kSoftmax, ComputeKind::kSoftmax},
-    {"aten::_log_softmax", VectorFunction::kLogSoftmax, ComputeKind::kSoftmax},
-    {"aten::native_layer_norm", VectorFunction::kLayerNorm, ComputeKind::kNorm},
-    {"aten::_fused_rms_norm", VectorFunction::kRmsNorm, ComputeKind::kNorm},
+    {"aten::add", VectorFunction::kAdd},
+    {"aten::add_", VectorFunction::kAdd},
+    {"aten::silu", VectorFunction::kSilu},
+    {"aten::silu_", VectorFunction::kSilu},
+    {"aten::gelu", VectorFunction::kGelu},
+    {"aten::_softmax", VectorFunction::kSoftmax},
+    {"aten::_log_softmax", VectorFunction::kLogSoftmax},
+    {"aten::native_layer_norm", VectorFunction::kLayerNorm},
+    {"aten::_fused_rms_norm", VectorFunction::kRmsNorm},
 };
 
 // A vector kernel's rows and row length from its op's first input (reduced over the
@@ -290,7 +289,7 @@ void set_vector_shape(ComputeInfo& c, const CpuOp& op) {
     int64_t rows = 1;
     for (size_t i = 0; i + 1 < input.size(); ++i) rows *= input[i];
     if (rows <= 0 || input.back() <= 0) return;
-    c.kind = known.kind, c.function = known.function, c.dtype = op.dtype;
+    c.kind = compute_kind_of(known.function), c.function = known.function, c.dtype = op.dtype;
     c.m = rows, c.n = input.back();
     return;
   }

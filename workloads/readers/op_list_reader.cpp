@@ -56,9 +56,7 @@ VectorFunction read_vector_function(YamlFields& fields, ComputeKind kind) {
   if (name.empty()) return VectorFunction::kUnknown;
   const auto function = vector_function_from_string(name);
   if (!function) fields.fail("function", "unknown function '" + name + "'; expected one of " + known_vector_functions());
-  const bool elementwise = *function == VectorFunction::kAdd || *function == VectorFunction::kSilu || *function == VectorFunction::kGelu;
-  const bool softmax = *function == VectorFunction::kSoftmax || *function == VectorFunction::kLogSoftmax;
-  const ComputeKind expected = elementwise ? ComputeKind::kElementwise : softmax ? ComputeKind::kSoftmax : ComputeKind::kNorm;
+  const ComputeKind expected = compute_kind_of(*function);
   if (kind != expected)
     fields.fail("function", name + " is " + std::string(expected == ComputeKind::kElementwise ? "an " : "a ") + to_string(expected) + " op, but kind is " + to_string(kind));
   return *function;

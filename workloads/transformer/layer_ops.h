@@ -91,9 +91,9 @@ class RankWriter {
   // One of PyTorch's eager kernels (`pass` above) whose identity the vector model
   // prices where the chip has that kernel library measured (models/compute/vector_kernels.h);
   // in the activations' dtype unless another is given (the loss's fp32 logits).
-  uint64_t torch_kernel(std::string name, VectorFunction function, ComputeKind kind, long long rows, long long cols,
-                        double bytes_per_element, const std::string& dtype = "") {
-    const uint64_t id = add_compute(std::move(name), kind, dtype.empty() ? dtype_ : dtype, rows, cols, 0, 1, false, {},
+  uint64_t torch_kernel(std::string name, VectorFunction function, long long rows, long long cols, double bytes_per_element,
+                        const std::string& dtype = "") {
+    const uint64_t id = add_compute(std::move(name), compute_kind_of(function), dtype.empty() ? dtype_ : dtype, rows, cols, 0, 1, false, {},
                                     static_cast<double>(rows) * cols * bytes_per_element);
     g_.nodes.back().compute.function = function;
     return id;

@@ -95,7 +95,7 @@ void torchtitan_layer_forward(RankWriter& w, const Context& c, int layer, char p
   const bool skip = kept(pass, c);
   // The residual add before each norm runs as its own kernel in eager mode (two
   // tensors in, one out); compiled, the norm kernel does it.
-  if (!c.l.compiled && layer > 0) w.torch_kernel(layer_name(pass, layer, "add0"), VectorFunction::kAdd, ComputeKind::kElementwise, z.T_local, z.h, 6);
+  if (!c.l.compiled && layer > 0) w.torch_kernel(layer_name(pass, layer, "add0"), VectorFunction::kAdd, z.T_local, z.h, 6);
   rms_norm(w, c, pass, layer, "ln1", z.T_local, z.h);
   tp_gather(w, c, layer_name(pass, layer, "ag1"));
   // torchao casts the norm's output once per Float8Linear in eager mode; compiled,
@@ -115,7 +115,7 @@ void torchtitan_layer_forward(RankWriter& w, const Context& c, int layer, char p
   w.pass(layer_name(pass, layer, "ctx"), ComputeKind::kElementwise, z.T, z.hq, 4);  // transpose(1, 2).contiguous()
   w.linear(layer_name(pass, layer, "wo"), ComputeKind::kGemm, z.T, z.h, z.hq);
   if (!skip) tp_reduce(w, c, layer_name(pass, layer, "rs1"));
-  if (!c.l.compiled) w.torch_kernel(layer_name(pass, layer, "add1"), VectorFunction::kAdd, ComputeKind::kElementwise, z.T_local, z.h, 6);
+  if (!c.l.compiled) w.torch_kernel(layer_name(pass, layer, "add1"), VectorFunction::kAdd, z.T_local, z.h, 6);
   rms_norm(w, c, pass, layer, "ln2", z.T_local, z.h);
   tp_gather(w, c, layer_name(pass, layer, "ag2"));
   if (!skip) w.linear(layer_name(pass, layer, "w1"), ComputeKind::kGemm, z.T, z.f, z.h);
@@ -123,8 +123,8 @@ void torchtitan_layer_forward(RankWriter& w, const Context& c, int layer, char p
   if (c.l.compiled) {
     w.pass(layer_name(pass, layer, "swiglu"), ComputeKind::kElementwise, z.T, z.f, 6);  // silu(w1) * w3: two in, one out
   } else {
-    w.torch_kernel(layer_name(pass, layer, "silu"), VectorFunction::kSilu, ComputeKind::kElementwise, z.T, z.f, 4);
-    w.torch_kernel(layer_name(pass, layer, "mul"), VectorFunction::kAdd, ComputeKind::kElementwise, z.T, z.f, 6);
+    w.torch_kernel(layer_name(pass, layer, "silu"), VectorFunction::kSilu, z.T, z.f, 4);
+    w.torch_kernel(layer_name(pass, layer, "mul"), VectorFunction::kAdd, z.T, z.f, 6);
   }
   if (skip) return;
   w.linear(layer_name(pass, layer, "w2"), ComputeKind::kGemm, z.T, z.h, z.f);

@@ -111,7 +111,7 @@ void loss(RankWriter& w, const Context& c, bool backward) {
   }
   if (!backward) {
     w.pass("f.loss.float", ComputeKind::kElementwise, T, v, 6);
-    w.torch_kernel("f.loss", VectorFunction::kLogSoftmax, ComputeKind::kSoftmax, T, v, 8, "fp32");
+    w.torch_kernel("f.loss", VectorFunction::kLogSoftmax, T, v, 8, "fp32");
     return;
   }
   w.pass("b.loss.nll", ComputeKind::kElementwise, T, v, 4);
