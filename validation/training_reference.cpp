@@ -9,6 +9,7 @@
 #include "sim/config/system_loader.h"
 #include "sim/core/training_run.h"
 #include "validation/fit_by_bisection.h"
+#include "workloads/transformer/deepspeed_options.h"
 #include "workloads/transformer/pipeline_partition.h"
 
 namespace suanli::validation {
@@ -33,8 +34,21 @@ bool counts_recompute(const TrainingCase& c) {
 // and 8B sweeps' tp8 mb1 rows give 4.4 ms (the same arithmetic, held out).
 constexpr double kNanotronHostSPerLayer = 4.4e-3;
 
+// A DeepSpeed row's framework column: "deepspeed+zeroN", a Hugging Face model under
+// ZeRO stage N with DeepSpeed's defaults, in bf16.
+void read_deepspeed(const std::string& file, const std::string& where, TrainingCase& t) {
+  const std::string prefix = "deepspeed+zero";
+  const std::string stage = starts_with(t.framework, prefix.c_str()) ? t.framework.substr(prefix.size()) : "";
+  if (stage.size() != 1 || stage[0] < '0' || stage[0] > '3')
+    throw InputError(file, where + ", column framework", "expected deepspeed+zero0 .. deepspeed+zero3, got '" + t.framework + "'");
+  auto& l = t.layout;
+  if (l.tp != 1 || l.pp != 1) throw InputError(file, where + ", column tp", "a DeepSpeed row is data-parallel only");
+  workload::set_deepspeed_engine(l, stage[0] - '0', "bf16");
+}
+
 void read_framework(const std::string& file, const std::string& where, TrainingCase& t) {
   if (t.framework == "nanotron") t.layout.host_s_per_layer = kNanotronHostSPerLayer;
+  if (starts_with(t.framework, "deepspeed")) return read_deepspeed(file, where, t);
   if (!starts_with(t.framework, "torchtitan")) {
     if (t.layout.recompute == workload::Recompute::kOpPolicy)
       throw InputError(file, where + ", column recompute", "op is torchtitan's policy; this row's framework is '" + t.framework + "'");
@@ -123,6 +137,7 @@ TrainingPrediction predict_training_case(const TrainingCase& c, double compute_f
   if (c.gpu != "a100-sxm4-80gb" && c.gpu != "h100-sxm5-80gb") node["chip"] = c.gpu;  // other H100-class chips in the same fabric
   node["nodes"] = std::max(1L, c.gpus / 8);
   auto system = config::load_system(node, c.id, "gpu", 0);
+  if (c.gpus > 0 && c.gpus < static_cast<long>(system.devices.size())) system.devices.resize(c.gpus);  // part of one node
   auto layout = c.layout;
   if (c.framework == "nanotron" && layout.pp > 1) layout.stage_layers = workload::nanotron_stage_layers(model, layout.pp);
   if (compute_fraction > 0)

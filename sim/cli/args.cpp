@@ -30,6 +30,10 @@ bool Args::parse(const std::vector<std::string>& argv) {
       value = name.substr(name.find('=') + 1);
       name = name.substr(0, name.find('='));
     }
+    // Frameworks spell their flags with underscores (trtllm-serve --max_batch_size,
+    // DeepSpeed's zero_optimization.stage); every option here is dashed.
+    for (char& ch : name)
+      if (ch == '_') ch = '-';
     const OptionSpec* spec = find(name);
     if (!spec) throw UsageError("unknown option --" + name + " for 'suanli " + command_ + "' (see suanli " + command_ + " --help)");
     if (name == "help") {

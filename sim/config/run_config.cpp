@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <sstream>
 
@@ -26,20 +27,37 @@ std::string with(std::string key, char from, char to) {
 }
 
 // Reads a mapping of options into dashed name -> text, failing on a name not in `help`.
+// A nested mapping is a section of dotted names, as the frameworks' own configs
+// nest them (zero_optimization: {stage: 3} is zero_optimization.stage: 3).
 std::map<std::string, std::string> read_options(YamlFields& fields, const std::vector<std::pair<std::string, std::string>>& help,
                                                 const std::string& what) {
   std::string list;
   for (const auto& entry : help) list += (list.empty() ? "" : ", ") + with(entry.first, '-', '_');
   if (!fields.node().IsMap()) fields.fail("", "expected a mapping of " + what + " options");
   std::map<std::string, std::string> values;
+  auto known = [&](const std::string& key) {
+    for (const auto& option : help)
+      if (with(option.first, '-', '_') == key) return true;
+    return false;
+  };
+  auto section_known = [&](const std::string& prefix) {
+    for (const auto& option : help)
+      if (with(option.first, '-', '_').rfind(prefix + ".", 0) == 0) return true;
+    return false;
+  };
+  std::function<void(const YAML::Node&, const std::string&, const std::string&)> read = [&](const YAML::Node& value, const std::string& name,
+                                                                                             const std::string& top) {
+    if (value.IsMap() && section_known(name)) {
+      for (const auto& entry : value) read(entry.second, name + "." + entry.first.as<std::string>(), top);
+      return;
+    }
+    if (!known(name)) fields.fail(top, "unknown " + what + " option '" + name + "'; expected one of: " + list);
+    if (!value.IsScalar()) fields.fail(top, "expected a single value for '" + name + "'");
+    values[with(name, '_', '-')] = value.as<std::string>();
+  };
   for (const auto& entry : fields.node()) {
     const std::string key = entry.first.as<std::string>();
-    bool known = false;
-    for (const auto& option : help) known |= with(option.first, '-', '_') == key;
-    if (!known) fields.fail(key, "unknown " + what + " option '" + key + "'; expected one of: " + list);
-    const YAML::Node value = fields.child(key);
-    if (!value.IsScalar()) fields.fail(key, "expected a single value");
-    values[with(key, '_', '-')] = value.as<std::string>();
+    read(fields.child(key), key, key);
   }
   return values;
 }

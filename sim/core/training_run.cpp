@@ -60,9 +60,7 @@ TrainingReport simulate_training(workload::TrainingWorkload job, const SystemSpe
                             ", gradients " + units::format_bytes(mem.gradients) + ", optimizer states " +
                             units::format_bytes(mem.optimizer) + ", activations " + units::format_bytes(mem.activations) +
                             ", buffers " + units::format_bytes(mem.buffers) + ") but HBM holds " +
-                            units::format_bytes(capacity) +
-                            "; shard more (tensor/pipeline parallelism, --use-distributed-optimizer), recompute "
-                            "activations or use smaller micro-batches");
+                            units::format_bytes(capacity) + "; " + workload::memory_advice(report.job.layout.framework));
     if (r == 0 || mem.total() > report.memory.total()) report.memory = mem;
   }
   // Training keeps every chip at full load for minutes: it runs at its sustained

@@ -45,6 +45,7 @@ void write_cim_wear_field(const std::optional<sim::CimWear>& wear, JsonWriter& j
 }
 
 void write_training_fields(const sim::TrainingReport& r, JsonWriter& json) {
+  json.field("framework", workload::to_string(r.job.layout.framework));
   json.field("iteration_time_s", r.iteration_time_s);
   json.field("model_tflops_per_device", r.model_tflops_per_device);
   json.field("mfu", r.mfu);

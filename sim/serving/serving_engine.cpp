@@ -298,7 +298,16 @@ ServingReport run_serving(const ServingConfig& c, const std::vector<workload::Re
                            (2.0 * c.model.hidden + 2.0 * c.model.ffn * (c.model.gated_mlp ? 2 : 1) / c.tp) *
                            workload::dtype_bytes(c.model.dtype);
   const double weights = cost.weight_bytes_per_device();
-  const double room = c.gpu_memory_utilization * chip.memory.hbm_capacity_bytes - weights - workspace;
+  const bool trt = c.framework == ServingFramework::kTensorRtLlm;
+  const double hbm = chip.memory.hbm_capacity_bytes;
+  const double room = trt ? c.gpu_memory_utilization * (hbm - weights - workspace) : c.gpu_memory_utilization * hbm - weights - workspace;
+  const char* memory_option = trt ? "kv_cache_free_gpu_memory_fraction" : "--gpu-memory-utilization";
+  long long longest_prompt = 0;
+  for (const auto& r : requests) longest_prompt = std::max(longest_prompt, r.prompt_tokens);
+  if (c.batching == Batching::kContinuous && longest_prompt > budget)
+    throw SimulationError("a prompt of " + std::to_string(longest_prompt) + " tokens exceeds the " + std::to_string(budget) +
+                          " tokens of an iteration (" + (trt ? "max_num_tokens" : "--max-num-batched-tokens") +
+                          ") and runs whole without chunked prefill; raise it or enable chunked prefill");
   const long long blocks = room > 0 ? static_cast<long long>(room / (cost.kv_bytes_per_token() * c.block_size)) : 0;
   // A pipeline of pp stages keeps pp batches in flight, as vLLM's virtual engines
   // do: each takes its share of the requests and a pp-th of the KV cache, and one
@@ -310,7 +319,7 @@ ServingReport run_serving(const ServingConfig& c, const std::vector<workload::Re
                           std::to_string(std::max(0LL, virtual_blocks * c.block_size)) + " tokens" +
                           (c.pp > 1 ? " per pipeline batch" : "") + " after " + units::format_bytes(weights) +
                           " of weights per device, and the longest request needs " + std::to_string(longest) +
-                          "; use more tensor or pipeline parallelism or a larger --gpu-memory-utilization");
+                          "; use more tensor or pipeline parallelism or a larger " + memory_option);
   ServingReport report;
   report.replicas = devices / per_engine;
   report.kv_cache_tokens = blocks * c.block_size;

@@ -29,7 +29,14 @@ enum class CapacityPolicy {
   kGuaranteedNoEvict   // TensorRT-LLM's default: reserve prompt and every output token, never evict
 };
 
+// Whose engine serves: its option names, defaults and how it sizes the KV cache.
+enum class ServingFramework {
+  kVllm,        // gpu_memory_utilization: a share of all of HBM holds weights, buffers and the KV cache
+  kTensorRtLlm  // kv_cache_free_gpu_memory_fraction: a share of what weights and buffers leave
+};
+
 struct ServingConfig {
+  ServingFramework framework = ServingFramework::kVllm;
   workload::ModelSpec model;
   int tp = 1, pp = 1;
   Batching batching = Batching::kContinuous;
@@ -37,7 +44,7 @@ struct ServingConfig {
   int max_num_seqs = 256;                 // vLLM's default
   long long max_num_batched_tokens = 0;   // 0: vLLM's defaults (2048 with chunked prefill, else the longest request)
   int block_size = 16;                    // tokens per KV-cache block (vLLM's default)
-  double gpu_memory_utilization = 0.9;    // share of HBM the engine may use (vLLM's default)
+  double gpu_memory_utilization = 0.9;    // share of HBM the engine may use (vLLM's default); TensorRT-LLM: of the free memory
   // Prefill/decode disaggregation (DistServe, Splitwise): this many engines only
   // prefill; their KV caches cross the network to the other engines, which decode.
   // 0: every engine does both.

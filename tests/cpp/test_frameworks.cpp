@@ -75,7 +75,7 @@ TEST_CASE("torchtitan's options are read under its own names and Megatron-LM's a
   CHECK_THROWS_WITH(job_from(titan_8b({{"activation-checkpoint.mode", "some"}})), Catch::Contains("none, selective or full"));
   CHECK_THROWS_WITH(job_from(titan_8b({{"model.converters", "float16"}})), Catch::Contains("expected float8"));
   CHECK_THROWS_WITH(job_from(titan_8b({{"float8.enable-fsdp-float8-all-gather", "true"}})), Catch::Contains("model.converters float8"));
-  CHECK_THROWS_WITH(job_from({{"model", "llama3-8b"}, {"framework", "deepspeed"}}), Catch::Contains("megatron-lm or torchtitan"));
+  CHECK_THROWS_WITH(job_from({{"model", "llama3-8b"}, {"framework", "colossalai"}}), Catch::Contains("megatron-lm, torchtitan or deepspeed"));
   CHECK_THROWS_WITH(job_from({{"model", "gpt3-175b"}, {"framework", "torchtitan"}}), Catch::Contains("Llama-style"));
   CHECK_THROWS_WITH(job_from({{"model", "llama3-8b"}, {"fp8-format", "e9m9"}}), Catch::Contains("hybrid or e4m3"));
   CHECK_THROWS_WITH(job_from({{"model", "llama3-8b"}, {"fp8-recipe", "tensorwise"}}), Catch::Contains("--fp8-format"));
@@ -188,7 +188,11 @@ TEST_CASE("Framework rows name their options; a wrong one is refused", "[framewo
   const std::string dir = std::string(SUANLI_SOURCE_DIR) + "/validation/reference/framework_runs.csv";
   const auto cases = validation::read_training_cases(dir);
   REQUIRE(cases.size() >= 9);
-  for (const auto& c : cases) CHECK(c.layout.framework == Framework::kTorchtitan);
+  for (const auto& c : cases) {
+    const bool deepspeed = c.framework.rfind("deepspeed", 0) == 0;
+    CHECK(c.layout.framework == (deepspeed ? Framework::kDeepSpeed : Framework::kTorchtitan));
+    if (deepspeed) CHECK(c.layout.grad_reduce_bytes == 2);
+  }
   CHECK(cases[1].layout.compiled);
   CHECK(cases[2].fp8);
 }

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "sim/base/error.h"
+#include "workloads/transformer/deepspeed_options.h"
 #include "workloads/sparsity_config.h"
 
 namespace suanli::workload {
@@ -12,7 +13,8 @@ namespace {
 const std::set<std::string>& flags() {
   static const std::set<std::string> f = {"swiglu", "untie-embeddings-and-output-weights", "bf16", "fp16", "sequence-parallel",
                                           "use-distributed-optimizer", "no-overlap-grad-reduce", "use-flash-attn",
-                                          "compile.enable", "float8.enable-fsdp-float8-all-gather"};
+                                          "compile.enable", "float8.enable-fsdp-float8-all-gather", "bf16.enabled",
+                                          "fp16.enabled", "gradient-checkpointing"};
   return f;
 }
 
@@ -50,24 +52,30 @@ Framework framework_of(const MegatronOptions& r) {
   const std::string name = r.text("framework", "megatron-lm");
   if (name == "megatron-lm") return Framework::kMegatronLm;
   if (name == "torchtitan") return Framework::kTorchtitan;
-  r.fail("framework", "expected megatron-lm or torchtitan, got '" + name + "'");
+  if (name == "deepspeed") return Framework::kDeepSpeed;
+  r.fail("framework", "expected megatron-lm, torchtitan or deepspeed, got '" + name + "'");
 }
 
-// Refuses the other framework's spelling of an option, naming this one's.
+// Refuses another framework's spelling of an option, naming this one's.
 void check_option_names(const MegatronOptions& r, Framework framework) {
+  const std::string own = framework == Framework::kMegatronLm ? "Megatron-LM's" : framework == Framework::kTorchtitan ? "torchtitan's" : "DeepSpeed's";
   for (const auto& [name, value] : r.values) {
-    if (framework == Framework::kMegatronLm && torchtitan_option(name))
-      r.fail(name, "is torchtitan's option; add framework torchtitan, or use Megatron-LM's name");
-    if (framework != Framework::kTorchtitan) continue;
-    for (const auto& [megatron, torchtitan] : megatron_only())
-      if (name == megatron) r.fail(name, "is Megatron-LM's option; with framework torchtitan use " + torchtitan);
+    if (framework != Framework::kTorchtitan && torchtitan_option(name))
+      r.fail(name, "is torchtitan's option; add framework torchtitan, or use " + own + " name");
+    if (framework != Framework::kDeepSpeed && deepspeed_option(name))
+      r.fail(name, "is DeepSpeed's option; add framework deepspeed, or use " + own + " name");
+    if (framework == Framework::kMegatronLm) continue;
+    const auto& renamed = framework == Framework::kTorchtitan ? megatron_only() : megatron_names_under_deepspeed();
+    for (const auto& [megatron, theirs] : renamed)
+      if (name == megatron) r.fail(name, "is Megatron-LM's option; with framework " + std::string(to_string(framework)) + " use " + theirs);
   }
 }
 
 }  // namespace
 
 const std::vector<std::pair<std::string, std::string>>& megatron_option_help() {
-  static const std::vector<std::pair<std::string, std::string>> help = {
+  static const std::vector<std::pair<std::string, std::string>> help = [] {
+  std::vector<std::pair<std::string, std::string>> own = {
       {"model", "model preset (gpt3-175b, llama3-70b, ...); the size options override it"},
       {"num-layers", ""},
       {"hidden-size", ""},
@@ -101,7 +109,7 @@ const std::vector<std::pair<std::string, std::string>>& megatron_option_help() {
       {"zero-stage", "0-3 (3: FSDP-style parameter sharding)"},
       {"no-overlap-grad-reduce", "reduce gradients after backward instead of during it"},
       {"use-flash-attn", "FlashAttention kernels (default: Megatron's unfused attention)"},
-      {"framework", "megatron-lm (default) or torchtitan: whose kernels, schedule and option names to model"},
+      {"framework", "megatron-lm (default), torchtitan or deepspeed: whose kernels, schedule and option names to model"},
       {"parallelism.tensor-parallel-degree", "torchtitan: tensor parallelism (default 1)"},
       {"parallelism.pipeline-parallel-degree", "torchtitan: pipeline parallelism with 1F1B (default 1)"},
       {"training.local-batch-size", "torchtitan: sequences per rank and step (default 8)"},
@@ -116,6 +124,9 @@ const std::vector<std::pair<std::string, std::string>>& megatron_option_help() {
       {"mirror-replicas", "true (default) or false: simulate one data-parallel replica and mirror the rest"},
       {"weight-sparsity", kWeightSparsityHelp},
       {"mlp-activation-density", kMlpActivationDensityHelp}};
+  for (const auto& option : deepspeed_option_help()) own.push_back(option);
+  return own;
+  }();
   return help;
 }
 
@@ -152,7 +163,7 @@ ModelSpec model_from_options(const MegatronOptions& options) {
   m.vocab = r.integer("vocab-size", m.vocab);
   if (r.flag("swiglu")) m.gated_mlp = m.llama = true;
   if (r.flag("untie-embeddings-and-output-weights")) m.tied_embeddings = false;
-  if (r.flag("fp16")) m.dtype = "fp16";
+  if (r.flag("fp16") || r.flag("fp16.enabled")) m.dtype = "fp16";
   if (r.has("fp8-format")) {
     const std::string format = r.text("fp8-format", "");
     if (format != "hybrid" && format != "e4m3") r.fail("fp8-format", "expected hybrid or e4m3, got '" + format + "'");
@@ -259,6 +270,10 @@ ParallelLayout layout_from_options(const MegatronOptions& options, const ModelSp
   if (!(l.host_s_per_layer < 1)) r.fail("host-time-per-layer", "expected seconds below 1 (a layer's launches take milliseconds)");
   if (titan) {
     read_torchtitan_layout(r, m, l);
+    return l;
+  }
+  if (l.framework == Framework::kDeepSpeed) {
+    read_deepspeed_layout(r, m, l);
     return l;
   }
   if (r.has("num-layers-per-virtual-pipeline-stage")) {

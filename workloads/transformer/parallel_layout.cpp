@@ -83,7 +83,26 @@ void check_layout(const ModelSpec& m, const ParallelLayout& l, int devices, cons
     fail("--sequence-parallel", "the " + n(l.micro_batch * seq) + " tokens of a micro-batch do not split over " + n(l.tp) + " ranks");
 }
 
-const char* to_string(Framework f) { return f == Framework::kMegatronLm ? "megatron-lm" : "torchtitan"; }
+const char* to_string(Framework f) {
+  switch (f) {
+    case Framework::kMegatronLm: return "megatron-lm";
+    case Framework::kTorchtitan: return "torchtitan";
+    case Framework::kDeepSpeed: return "deepspeed";
+  }
+  return "?";
+}
+
+const char* memory_advice(Framework f) {
+  switch (f) {
+    case Framework::kMegatronLm:
+      return "shard more (tensor/pipeline parallelism, --use-distributed-optimizer), recompute activations or use smaller micro-batches";
+    case Framework::kTorchtitan:
+      return "shard more (parallelism.tensor-parallel-degree, parallelism.pipeline-parallel-degree), use activation-checkpoint.mode full or a smaller training.local-batch-size";
+    case Framework::kDeepSpeed:
+      return "shard more (zero_optimization.stage up to 3), turn on gradient_checkpointing or lower train_micro_batch_size_per_gpu";
+  }
+  return "";
+}
 
 const char* to_string(RecomputeMethod r) { return r == RecomputeMethod::kUniform ? "uniform" : "block"; }
 

@@ -21,10 +21,12 @@ enum class Recompute { kNone, kSelective, kFull, kOpPolicy };
 enum class RecomputeMethod { kUniform, kBlock };
 
 // Whose training loop runs the model: Megatron-LM (Transformer Engine's fused
-// kernels, fused QKV and gate/up GEMMs, distributed optimizer) or torchtitan
-// (FSDP2, PyTorch eager ops unless torch.compile fuses them, separate q/k/v and
-// w1/w3 projections).
-enum class Framework { kMegatronLm, kTorchtitan };
+// kernels, fused QKV and gate/up GEMMs, distributed optimizer), torchtitan (FSDP2,
+// PyTorch eager ops unless torch.compile fuses them, separate q/k/v and w1/w3
+// projections) or DeepSpeed (a Hugging Face model, whose modules are torchtitan's
+// eager ones, under DeepSpeed's ZeRO engine: bucketed gradient reduction in the
+// model's dtype, ZeRO-3 prefetch by a parameter budget).
+enum class Framework { kMegatronLm, kTorchtitan, kDeepSpeed };
 // How fp8 GEMM inputs get their scale: delayed (Transformer Engine's default: the
 // amax comes from a history, the cast kernel records the new one) or tensorwise
 // (current scaling: an amax reduction over the tensor before every cast, as in
@@ -64,6 +66,13 @@ struct ParallelLayout {
   // (megatron/core/distributed/distributed_data_parallel.py).
   double bucket_parameters = 0;  // 0: that default
   bool overlap_grad_reduce = true;
+  // Bytes per gradient element on the wire: Megatron-LM and torchtitan reduce in
+  // fp32; DeepSpeed in the model's dtype (its communication_data_type default).
+  double grad_reduce_bytes = 4;
+  // With parameters sharded (zero 3), how far ahead gathers run: 0 is FSDP2's one
+  // unit ahead; DeepSpeed gathers the next units up to this many parameters
+  // (stage3_prefetch_bucket_size).
+  double prefetch_parameters = 0;
   // FlashAttention (Megatron's --use-flash-attn): one fused kernel that never stores
   // the scores. Without it, Megatron runs the scores GEMM, a fused scale-mask-softmax,
   // dropout and the context GEMM, and keeps the scores for backward.
@@ -74,6 +83,9 @@ struct ParallelLayout {
   bool mirror_replicas = true;
 
   int world() const { return tp * pp * dp; }
+  // The model runs as PyTorch modules launched eagerly (torchtitan, a Hugging Face
+  // model under DeepSpeed), not as Megatron-LM's fused layers.
+  bool torch_modules() const { return framework != Framework::kMegatronLm; }
   long long microbatches() const { return global_batch / (micro_batch * dp); }
 };
 
@@ -97,5 +109,7 @@ void check_layout(const ModelSpec& model, const ParallelLayout& layout, int devi
 const char* to_string(Recompute r);
 const char* to_string(RecomputeMethod r);
 const char* to_string(Framework f);
+// What to change, in the framework's own option names, when a layout does not fit.
+const char* memory_advice(Framework f);
 
 }  // namespace suanli::workload

@@ -12,8 +12,6 @@
 namespace suanli::workload {
 namespace {
 
-constexpr double kGradBytes = 4;  // gradients are reduced in fp32, as Megatron does for bf16 training
-
 // Gradient buckets: consecutive layers in backward order until a bucket holds the
 // bucket size; each is reduced over data parallelism once its last layer's final
 // backward is done, while the backward of earlier layers goes on.
@@ -32,9 +30,10 @@ class GradientReducer {
     // ZeRO 1 and up reduce-scatter (each rank keeps the shard it updates), else all-reduce.
     const Collective kind = c_.l.zero >= 1 ? Collective::kReduceScatter : Collective::kAllReduce;
     const std::vector<uint64_t> deps{after_};
-    if (dense_ > 0 && c_.l.dp > 1) done_.push_back(w_.collective("dp.grads" + std::to_string(done_.size()), kind, dense_ * kGradBytes, c_.dp, deps));
+    const double bytes = c_.l.grad_reduce_bytes;
+    if (dense_ > 0 && c_.l.dp > 1) done_.push_back(w_.collective("dp.grads" + std::to_string(done_.size()), kind, dense_ * bytes, c_.dp, deps));
     if (expert_ > 0 && c_.expert_dp.size() > 1)
-      done_.push_back(w_.collective("dp.xgrads" + std::to_string(done_.size()), kind, expert_ * kGradBytes, c_.expert_dp, deps));
+      done_.push_back(w_.collective("dp.xgrads" + std::to_string(done_.size()), kind, expert_ * bytes, c_.expert_dp, deps));
     dense_ = expert_ = 0;
   }
   const std::vector<uint64_t>& done() const { return done_; }
@@ -49,9 +48,11 @@ class GradientReducer {
 
 // FSDP's all-gathers of sharded parameters, one per unit (a layer, the embedding,
 // the output layer) before it runs, forward and backward. They run one at a time
-// on their own stream and at most two units are unsharded at once (FSDP2's
-// default prefetch of the next unit): a gather waits for the previous gather and
-// for the unit before the previous one to finish computing.
+// on their own stream. FSDP2 prefetches one unit: a unit's gather waits for the
+// unit before the previous one to finish computing, so at most two are unsharded.
+// DeepSpeed's ZeRO-3 prefetches the next units up to a parameter budget: a unit's
+// gather is issued when the first unit of the prefetch window it falls in starts,
+// i.e. it waits for the unit before that window to finish.
 class ParameterGatherer {
  public:
   ParameterGatherer(RankWriter& w, const Context& c) : w_(w), c_(c) {}
@@ -59,21 +60,34 @@ class ParameterGatherer {
     if (c_.l.zero != 3 || c_.l.dp == 1) return;
     std::vector<uint64_t> deps;
     if (previous_gather_ != kNoNode) deps.push_back(previous_gather_);
-    if (unit_ends_[0] != kNoNode) deps.push_back(unit_ends_[0]);
+    // Units ahead of the running one that this gather may overlap: at least one.
+    size_t ahead = 1;
+    double window = parameters;
+    while (ahead < units_.size() && window + units_[units_.size() - ahead].parameters <= c_.l.prefetch_parameters)
+      window += units_[units_.size() - ahead++].parameters;
+    if (units_.size() > ahead) deps.push_back(units_[units_.size() - 1 - ahead].end);
     const double bytes_per_parameter = c_.l.fp8_all_gather ? 1 : 2;  // torchtitan's float8 all-gather, else bf16
     previous_gather_ = w_.collective("dp.gather", Collective::kAllGather, parameters * bytes_per_parameter, c_.dp, deps);
     w_.wait_for(previous_gather_);
+    pending_ = parameters;
   }
   void after_unit() {
-    unit_ends_[0] = unit_ends_[1];
-    unit_ends_[1] = w_.last();
+    if (c_.l.zero != 3 || c_.l.dp == 1) return;
+    units_.push_back({w_.last(), pending_});
+    if (units_.size() > kRemembered) units_.erase(units_.begin());
   }
 
  private:
+  struct Unit {
+    uint64_t end;
+    double parameters;
+  };
+  static constexpr size_t kRemembered = 64;  // more units than any prefetch window spans
   RankWriter& w_;
   const Context& c_;
   uint64_t previous_gather_ = kNoNode;
-  uint64_t unit_ends_[2] = {kNoNode, kNoNode};
+  double pending_ = 0;
+  std::vector<Unit> units_;  // finished units, oldest first
 };
 
 // The framework's host thread launching each layer pass's kernels (host_s_per_layer,
@@ -105,7 +119,7 @@ class HostDispatch {
 // runs log_softmax's backward and casts to bf16 (4 + 12 + 6).
 void loss(RankWriter& w, const Context& c, bool backward) {
   const long long T = c.tokens, v = c.m.vocab / c.l.tp;
-  if (c.l.framework != Framework::kTorchtitan) {
+  if (!c.l.torch_modules()) {
     w.compute(backward ? "b.loss" : "f.loss", ComputeKind::kSoftmax, T, v);
     return;
   }
@@ -133,8 +147,8 @@ Graph rank_graph(const ModelSpec& m, const ParallelLayout& l, int rank, const Ra
   ParameterGatherer gatherer(w, c);
   HostDispatch host(w, l);
   const bool titan = l.framework == Framework::kTorchtitan;
-  auto forward_layer = titan ? torchtitan_layer_forward : layer_forward;
-  auto backward_layer = titan ? torchtitan_layer_backward : layer_backward;
+  auto forward_layer = l.torch_modules() ? torchtitan_layer_forward : layer_forward;
+  auto backward_layer = l.torch_modules() ? torchtitan_layer_backward : layer_backward;
   const double table = static_cast<double>(m.vocab) * m.hidden / l.tp;
   const int stage = c.place.pp, last_stage = l.pp - 1;
   const int microbatches = static_cast<int>(l.microbatches());
@@ -194,7 +208,9 @@ Graph rank_graph(const ModelSpec& m, const ParallelLayout& l, int rank, const Ra
         w.compute("b.logitsw", ComputeKind::kGemm, h, m.vocab / t, T);
         w.b_not_weight_on_last();
         gatherer.after_unit();
-        if (final_pass) reducer.add(table, 0, w.last());
+        // A tied output layer on the embedding's stage is the embedding's weight:
+        // its gradient is reduced once, with the embedding's.
+        if (final_pass && (!m.tied_embeddings || l.pp > 1)) reducer.add(table, 0, w.last());
       } else {
         received = w.collective("pp.recv", Collective::kRecv, p2p, {}, {}, next, link("pb", next, rank));
         w.wait_for(received);

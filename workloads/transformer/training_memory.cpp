@@ -61,7 +61,7 @@ bool starts_recompute_group(const ModelSpec& m, const ParallelLayout& l, int lay
 // What a layer keeps when it is not recomputed in full.
 double stored_activation_bytes(const ModelSpec& m, const ParallelLayout& l, int layer) {
   const double s = static_cast<double>(sequence(m, l)), b = static_cast<double>(l.micro_batch);
-  if (l.framework == Framework::kTorchtitan) return torchtitan_kept_bytes_per_token_hidden(m, l, false) * s * b * m.hidden;
+  if (l.torch_modules()) return torchtitan_kept_bytes_per_token_hidden(m, l, false) * s * b * m.hidden;
   const double h = static_cast<double>(m.hidden), a = m.heads, t = l.tp;
   const double sbh = s * b * h;
   const double kv = static_cast<double>(m.kv_heads) / m.heads * m.head_dim * m.heads / h;  // K (or V) width over h
@@ -130,10 +130,11 @@ RankMemory rank_memory(const ModelSpec& m, const ParallelLayout& l, int rank) {
     return bytes_per_param * (l.zero >= from_stage ? dense / dense_dp + expert / expert_dp : dense + expert);
   };
   // torchtitan's FSDP2 keeps the sharded parameters themselves in fp32 and has no
-  // separate master copy: 4 + 4 + 8 bytes against Megatron's 2 + 4 + 12.
+  // separate master copy: 4 + 4 + 8 bytes against Megatron's 2 + 4 + 12. DeepSpeed
+  // keeps bf16 gradients: 2 + 2 + 12 (the ZeRO paper's mixed-precision Adam, K = 12).
   const bool titan = l.framework == Framework::kTorchtitan;
   mem.weights = sharded(titan ? 4 : kWeightBytes, 3);
-  mem.gradients = sharded(kGradBytes, 2);
+  mem.gradients = sharded(l.framework == Framework::kDeepSpeed ? 2 : kGradBytes, 2);
   mem.optimizer = sharded(titan ? 8 : kOptimizerBytes, 1);
 
   // Activations: the most micro-batches this rank holds between forward and backward.
@@ -155,7 +156,7 @@ RankMemory rank_memory(const ModelSpec& m, const ParallelLayout& l, int rank) {
   double rebuilt = 0;
   // torchtitan's loss backward holds the fp32 gradient of the log-probabilities and
   // of the logits and their bf16 copy beside the kept log-probabilities.
-  if (titan && place.pp == l.pp - 1) rebuilt = (4 + 4 + 2) * logits;
+  if (l.torch_modules() && place.pp == l.pp - 1) rebuilt = (4 + 4 + 2) * logits;
   for (int c = 0; c < l.vpp; ++c) {
     double group = 0;
     for (int layer : chunk_layers(m, l, place.pp, c)) {
@@ -172,13 +173,16 @@ RankMemory rank_memory(const ModelSpec& m, const ParallelLayout& l, int rank) {
   const double message = s * b * m.hidden * dtype_bytes(m.activation_dtype());
   mem.buffers = (l.pp > 1 ? 2 * message / l.tp : 0) + (l.tp > 1 ? 2 * message : 0);
   if (l.zero == 3 && l.dp > 1) {
-    // FSDP holds two units unsharded (the running one and the prefetched one) and
-    // one layer's full bf16 gradient, cast to fp32 for its reduce-scatter.
+    // FSDP holds two units unsharded (the running one and the prefetched one), or
+    // the running one and DeepSpeed's prefetch window, and one layer's full
+    // gradient, cast to fp32 for its reduce-scatter where reduced in fp32.
     double largest = 0;
     for (int c = 0; c < l.vpp; ++c)
       for (int layer : chunk_layers(m, l, place.pp, c)) largest = std::max(largest, rank_layer_parameters(m, l, layer));
     largest = std::max(largest, place.pp == 0 || place.pp == l.pp - 1 ? table : 0.0);
-    mem.buffers += largest * (2 * (l.fp8_all_gather ? 1 : 2) + 2 + 4);
+    const double unsharded = largest + std::max(largest, l.prefetch_parameters);
+    const double gathered_bytes = l.fp8_all_gather ? 1 : 2;
+    mem.buffers += unsharded * gathered_bytes + largest * (2 + (l.grad_reduce_bytes > 2 ? l.grad_reduce_bytes : 0));
   }
   return mem;
 }
