@@ -284,8 +284,11 @@ ServingReport run_serving(const ServingConfig& c, const std::vector<workload::Re
   const SystemSpec sustained = at_sustained_load(system, models::Load::kServing);
   IterationCost cost(c.model, c.tp, c.pp, sustained, c.launch);
   const auto& chip = system.devices.front();
-  long long longest = 0;
-  for (const auto& r : requests) longest = std::max(longest, r.prompt_tokens + r.output_tokens);
+  long long longest = 0, longest_prompt = 0;
+  for (const auto& r : requests) {
+    longest = std::max(longest, r.prompt_tokens + r.output_tokens);
+    longest_prompt = std::max(longest_prompt, r.prompt_tokens);
+  }
   // vLLM's defaults: 2048 tokens per iteration with chunked prefill, otherwise the
   // longest context the model takes (max_model_len). A static batch takes requests
   // up to --max-num-seqs and prefills them in iterations of this many tokens.
@@ -302,8 +305,6 @@ ServingReport run_serving(const ServingConfig& c, const std::vector<workload::Re
   const double hbm = chip.memory.hbm_capacity_bytes;
   const double room = trt ? c.gpu_memory_utilization * (hbm - weights - workspace) : c.gpu_memory_utilization * hbm - weights - workspace;
   const char* memory_option = trt ? "kv_cache_free_gpu_memory_fraction" : "--gpu-memory-utilization";
-  long long longest_prompt = 0;
-  for (const auto& r : requests) longest_prompt = std::max(longest_prompt, r.prompt_tokens);
   if (c.batching == Batching::kContinuous && longest_prompt > budget)
     throw SimulationError("a prompt of " + std::to_string(longest_prompt) + " tokens exceeds the " + std::to_string(budget) +
                           " tokens of an iteration (" + (trt ? "max_num_tokens" : "--max-num-batched-tokens") +

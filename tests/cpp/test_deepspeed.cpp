@@ -12,7 +12,7 @@
 #include "sim/config/system_loader.h"
 #include "sim/core/training_run.h"
 #include "test_support.h"
-#include "workloads/transformer/megatron_options.h"
+#include "training_job_support.h"
 #include "workloads/transformer/training_generator.h"
 
 using namespace suanli;
@@ -21,20 +21,8 @@ using Catch::Contains;
 
 namespace {
 
-struct Job {
-  ModelSpec model;
-  ParallelLayout layout;
-};
-
-Job job_from(std::map<std::string, std::string> values, int devices = 8) {
-  MegatronOptions o;
-  o.source = "test";
-  o.field = [](const std::string& name) { return "--" + name; };
-  o.values = std::move(values);
-  Job j{model_from_options(o), {}};
-  j.layout = layout_from_options(o, j.model, devices);
-  return j;
-}
+using test::Job;
+using test::job_from;
 
 // Llama 3.2 1B under DeepSpeed in bf16 at 2,048 tokens, micro-batch 4.
 std::map<std::string, std::string> ds_1b(std::map<std::string, std::string> extra = {}) {

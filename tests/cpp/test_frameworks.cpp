@@ -10,7 +10,7 @@
 #include "sim/config/system_loader.h"
 #include "sim/core/training_run.h"
 #include "validation/training_reference.h"
-#include "workloads/transformer/megatron_options.h"
+#include "training_job_support.h"
 #include "workloads/transformer/training_generator.h"
 #include "workloads/transformer/training_memory.h"
 
@@ -19,20 +19,8 @@ using namespace suanli::workload;
 
 namespace {
 
-struct Job {
-  ModelSpec model;
-  ParallelLayout layout;
-};
-
-Job job_from(std::map<std::string, std::string> values, int devices = 8) {
-  MegatronOptions o;
-  o.source = "test";
-  o.field = [](const std::string& name) { return "--" + name; };
-  o.values = std::move(values);
-  Job j{model_from_options(o), {}};
-  j.layout = layout_from_options(o, j.model, devices);
-  return j;
-}
+using test::Job;
+using test::job_from;
 
 // Llama 3 8B at torchtitan's Table 1 layout (8 GPUs, local batch 2, 8,192 tokens).
 std::map<std::string, std::string> titan_8b(std::map<std::string, std::string> extra = {}) {

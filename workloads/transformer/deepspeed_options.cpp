@@ -13,20 +13,6 @@ namespace {
 constexpr double kReduceBucketElements = 5e8;
 constexpr double kPrefetchBucketElements = 5e7;
 
-const std::vector<std::string>& names() {
-  static const std::vector<std::string> n = {"zero-optimization.stage",
-                                             "zero-optimization.overlap-comm",
-                                             "zero-optimization.reduce-bucket-size",
-                                             "zero-optimization.stage3-prefetch-bucket-size",
-                                             "train-micro-batch-size-per-gpu",
-                                             "train-batch-size",
-                                             "gradient-accumulation-steps",
-                                             "bf16.enabled",
-                                             "fp16.enabled",
-                                             "gradient-checkpointing"};
-  return n;
-}
-
 // DeepSpeed's batch rule (deepspeed/runtime/config.py, _set_batch_related_parameters
 // and _batch_assertion): train_batch_size = micro batch x accumulation steps x data
 // parallelism; any two give the third, a micro batch alone means one step.
@@ -58,8 +44,8 @@ void read_batch(const NamedOptions& r, ParallelLayout& l) {
 }  // namespace
 
 bool deepspeed_option(const std::string& name) {
-  for (const std::string& n : names())
-    if (name == n) return true;
+  for (const auto& [option, help] : deepspeed_option_help())
+    if (name == option) return true;
   return name.rfind("zero-optimization.", 0) == 0 || name.rfind("bf16.", 0) == 0 || name.rfind("fp16.", 0) == 0;
 }
 
